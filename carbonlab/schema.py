@@ -1,0 +1,227 @@
+"""The data contract every carbonlab module shares.
+
+Dimension names, the canonical columns of a UsageTable, and the registry of
+variables (units, long_name, description, cell_methods) that every array
+carbonlab produces is stamped from.  This module imports nothing from the rest
+of carbonlab.
+
+Unit strings follow the cf-xarray ``cf`` format (``kWh``, ``g``, ``g kWh-1``,
+``h``, ``1``) and are parseable by pint; ``tests/test_schema.py`` checks that.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+# --- dimension names ---------------------------------------------------------
+TIME = "time"
+REGION = "region"
+SERVICE = "service"
+ACCOUNT = "account"
+COMPONENT = "component"
+BASIS = "basis"
+METHODOLOGY = "methodology"
+UNATTRIBUTED = "unattributed"
+
+CUBE_DIMS = (TIME, REGION, SERVICE)
+
+PROVIDERS = ("aws", "gcp", "azure")
+
+#: Usage kinds a record can have.
+KINDS = ("compute", "gpu", "memory", "storage", "network", "unknown")
+
+#: Energy components of the IT energy (the ``component`` dimension).
+COMPONENTS = ("cpu", "gpu", "memory", "storage", "network")
+
+#: Grid-signal bases (the ``basis`` dimension).
+BASES = ("location_average", "location_marginal", "market")
+
+# --- UsageTable --------------------------------------------------------------
+#: Canonical UsageTable columns, their pandas dtype and whether a reader must fill them.
+USAGE_COLUMNS: dict[str, tuple[str, bool]] = {
+    "start": ("datetime64[ns, UTC]", True),
+    "end": ("datetime64[ns, UTC]", True),
+    "account": ("string", False),
+    "provider": ("string", True),
+    "region": ("string", True),
+    "service": ("string", True),
+    "kind": ("string", True),
+    "instance_type": ("string", False),
+    "quantity": ("float64", True),
+    "unit": ("string", True),
+    "storage_class": ("string", False),
+    "replication": ("float64", False),
+    "utilization": ("float64", False),
+    "cost": ("float64", False),
+    "source_file": ("string", True),
+    "source_row": ("int64", True),
+}
+
+#: Canonical units per kind, the unit a UsageTable ``quantity`` is in.
+CANONICAL_UNIT = {
+    "compute": "vCPU-h",
+    "gpu": "GPU-h",
+    "memory": "GB-h",
+    "storage": "TB-h",
+    "network": "GB",
+}
+
+
+def empty_usage_table() -> pd.DataFrame:
+    """Return a UsageTable with no rows and the canonical columns and dtypes."""
+    return pd.DataFrame({c: pd.Series(dtype=t) for c, (t, _) in USAGE_COLUMNS.items()})
+
+
+def validate_usage_table(table: pd.DataFrame, *, name: str = "usage table") -> pd.DataFrame:
+    """Check that ``table`` is a UsageTable and return it with canonical dtypes.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Records with (at least) the required canonical columns.
+    name : str
+        How to call the table in error messages (usually its file name).
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy with every canonical column present (optional ones filled with
+        missing values) and cast to its canonical dtype.
+
+    Raises
+    ------
+    ValueError
+        If a required column is missing, or a ``kind`` or ``provider`` is not
+        one carbonlab knows; the message names the column and the first
+        offending row.
+    """
+    missing = [c for c, (_, req) in USAGE_COLUMNS.items() if req and c not in table.columns]
+    if missing:
+        raise ValueError(f"{name}: missing required UsageTable column(s) {missing}")
+    out = table.copy()
+    for col, (dtype, _) in USAGE_COLUMNS.items():
+        if col not in out.columns:
+            out[col] = pd.Series(np.nan if dtype == "float64" else pd.NA, index=out.index)
+        if dtype.startswith("datetime"):
+            out[col] = pd.to_datetime(out[col], utc=True).astype("datetime64[ns, UTC]")
+        else:
+            out[col] = out[col].astype(dtype)
+    for col, allowed in (("kind", KINDS), ("provider", PROVIDERS)):
+        bad = ~out[col].isin(allowed)
+        if bad.any():
+            i = int(np.flatnonzero(bad.to_numpy())[0])
+            raise ValueError(
+                f"{name}: row {out['source_row'].iloc[i]} column {col!r}: "
+                f"{out[col].iloc[i]!r} is not one of {allowed}"
+            )
+    return out
+
+
+# --- variables registry ------------------------------------------------------
+#: Every variable carbonlab produces: units (pint-parseable), long_name,
+#: description and cell_methods.  Amounts per time bin use ``time: sum``;
+#: rates and factors use ``time: mean``.
+VARIABLES: dict[str, dict[str, str]] = {
+    # usage cube
+    "vcpu_hours": dict(units="h", long_name="vCPU hours", cell_methods="time: sum",
+                       description="Virtual CPU time reserved, as vCPU x hours (replication included)."),
+    "cpu_energy_idle": dict(units="kWh", long_name="CPU energy at idle power", cell_methods="time: sum",
+                            description="Sum over records of vCPU-hours x minimum watts per vCPU."),
+    "cpu_energy_span_measured": dict(
+        units="kWh", long_name="CPU energy span weighted by measured utilisation", cell_methods="time: sum",
+        description="Sum over records with a measured utilisation u of vCPU-hours x u x (max - min) watts."),
+    "cpu_energy_span_unmeasured": dict(
+        units="kWh", long_name="CPU energy span of records without utilisation", cell_methods="time: sum",
+        description="Sum over records without utilisation of vCPU-hours x (max - min) watts; "
+                    "multiplied by the methodology's default utilisation."),
+    "gpu_hours": dict(units="h", long_name="GPU hours", cell_methods="time: sum",
+                      description="GPU time reserved, as GPUs x hours."),
+    "gpu_energy_idle": dict(units="kWh", long_name="GPU energy at idle power", cell_methods="time: sum",
+                            description="Sum over records of GPU-hours x minimum watts per GPU."),
+    "gpu_energy_span_measured": dict(
+        units="kWh", long_name="GPU energy span weighted by measured utilisation", cell_methods="time: sum",
+        description="Sum over records with measured utilisation u of GPU-hours x u x (max - min) watts."),
+    "gpu_energy_span_unmeasured": dict(
+        units="kWh", long_name="GPU energy span of records without utilisation", cell_methods="time: sum",
+        description="Sum over records without utilisation of GPU-hours x (max - min) watts."),
+    "memory_gb_hours": dict(units="GB h", long_name="memory gigabyte hours", cell_methods="time: sum",
+                            description="Memory reserved by memory records (replication included)."),
+    "memory_extra_gb_hours": dict(
+        units="GB h", long_name="memory beyond the benchmark server", cell_methods="time: sum",
+        description="Memory of compute records above the SPECpower server's memory per chip "
+                    "(CCF's rule); counted only when the methodology enables it."),
+    "storage_ssd_tb_hours": dict(units="TB h", long_name="SSD storage terabyte hours", cell_methods="time: sum",
+                                 description="Allocated SSD capacity x time, replication included."),
+    "storage_hdd_tb_hours": dict(units="TB h", long_name="HDD storage terabyte hours", cell_methods="time: sum",
+                                 description="Allocated HDD capacity x time, replication included."),
+    "network_gb": dict(units="GB", long_name="network data transferred", cell_methods="time: sum",
+                       description="Data moved between data centres (replication not applied)."),
+    "instance_hours": dict(units="h", long_name="instance hours", cell_methods="time: sum",
+                           description="Hours of instances with a known platform (for embodied carbon)."),
+    "embodied_reserved": dict(
+        units="kg h", long_name="embodied emissions times reserved time", cell_methods="time: sum",
+        description="Sum over records of TE x time reserved x resource share; divided by the expected "
+                    "lifespan it gives the embodied emissions."),
+    # footprint
+    "energy_it": dict(units="kWh", long_name="IT energy", cell_methods="time: sum",
+                      description="Electricity used by the IT equipment, per component."),
+    "pue": dict(units="1", long_name="power usage effectiveness", cell_methods="time: mean",
+                description="Facility energy divided by IT energy."),
+    "energy": dict(units="kWh", long_name="facility energy", cell_methods="time: sum",
+                   description="IT energy x PUE: the electricity the data centre draws for this usage."),
+    "grid_intensity": dict(units="g kWh-1", long_name="grid carbon intensity", cell_methods="time: mean",
+                           description="Grams of CO2-equivalent per kWh of electricity, by basis."),
+    "co2e_operational": dict(units="g", long_name="operational emissions (CO2e)", cell_methods="time: sum",
+                             description="Facility energy x grid carbon intensity, by basis."),
+    "co2e_embodied": dict(units="g", long_name="embodied emissions (CO2e)", cell_methods="time: sum",
+                          description="Hardware manufacturing emissions amortised over the expected lifespan."),
+    "wue": dict(units="L kWh-1", long_name="water usage effectiveness", cell_methods="time: mean",
+                description="Site water use per kWh of IT energy."),
+    "water": dict(units="L", long_name="water consumption", cell_methods="time: sum",
+                  description="IT energy x WUE (site water for cooling)."),
+    "unattributed_quantity": dict(units="1", long_name="usage not attributed", cell_methods="time: sum",
+                                  description="Quantity of records carbonlab could not place, in the unit "
+                                              "given by unattributed_unit."),
+    "unattributed_cost": dict(units="1", long_name="cost not attributed", cell_methods="time: sum",
+                              description="Billed cost of records carbonlab could not place, in the bill's currency."),
+    "unattributed_records": dict(units="1", long_name="records not attributed", cell_methods="time: sum",
+                                 description="Number of usage records carbonlab could not place."),
+}
+
+
+def set_attrs(da: xr.DataArray, name: str, **extra: str) -> xr.DataArray:
+    """Name ``da`` and set its attrs from the registry entry ``name``.
+
+    Parameters
+    ----------
+    da : xarray.DataArray
+        The array to stamp.  It is renamed and its attrs are replaced.
+    name : str
+        Key in :data:`VARIABLES`.
+    **extra
+        Further attrs (for example ``source``).
+
+    Returns
+    -------
+    xarray.DataArray
+    """
+    try:
+        spec = VARIABLES[name]
+    except KeyError:
+        raise KeyError(f"{name!r} is not in carbonlab.schema.VARIABLES") from None
+    da = da.rename(name)
+    da.attrs = {**spec, **extra}
+    return da
+
+
+def time_coordinate(times: pd.DatetimeIndex) -> xr.DataArray:
+    """Return a CF-style hourly ``time`` coordinate (UTC, tz-naive values)."""
+    values = pd.DatetimeIndex(times)
+    if values.tz is not None:
+        values = values.tz_convert("UTC").tz_localize(None)
+    return xr.DataArray(
+        values.values, dims=TIME,
+        attrs={"standard_name": "time", "long_name": "start of the hour (UTC)", "axis": "T"},
+    )
