@@ -59,16 +59,6 @@ USAGE_COLUMNS: dict[str, tuple[str, bool]] = {
     "source_row": ("int64", True),
 }
 
-#: Canonical units per kind, the unit a UsageTable ``quantity`` is in.
-CANONICAL_UNIT = {
-    "compute": "vCPU-h",
-    "gpu": "GPU-h",
-    "memory": "GB-h",
-    "storage": "TB-h",
-    "network": "GB",
-}
-
-
 def empty_usage_table() -> pd.DataFrame:
     """Return a UsageTable with no rows and the canonical columns and dtypes."""
     return pd.DataFrame({c: pd.Series(dtype=t) for c, (t, _) in USAGE_COLUMNS.items()})
