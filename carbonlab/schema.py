@@ -116,9 +116,9 @@ def validate_usage_table(table: pd.DataFrame, *, name: str = "usage table") -> p
 VARIABLES: dict[str, dict[str, str]] = {
     # usage cube
     "vcpu_hours": dict(units="h", long_name="vCPU hours", cell_methods="time: sum",
-                       description="Virtual CPU time reserved, as vCPU x hours (replication included)."),
+                       description="Virtual CPU time billed, as vCPU x hours (replicas not included)."),
     "cpu_energy_idle": dict(units="kWh", long_name="CPU energy at idle power", cell_methods="time: sum",
-                            description="Sum over records of vCPU-hours x minimum watts per vCPU."),
+                            description="Sum over records of vCPU-hours x replication x minimum watts per vCPU."),
     "cpu_energy_span_measured": dict(
         units="kWh", long_name="CPU energy span weighted by measured utilisation", cell_methods="time: sum",
         description="Sum over records with a measured utilisation u of vCPU-hours x u x (max - min) watts."),
@@ -127,7 +127,7 @@ VARIABLES: dict[str, dict[str, str]] = {
         description="Sum over records without utilisation of vCPU-hours x (max - min) watts; "
                     "multiplied by the methodology's default utilisation."),
     "gpu_hours": dict(units="h", long_name="GPU hours", cell_methods="time: sum",
-                      description="GPU time reserved, as GPUs x hours."),
+                      description="GPU time billed, as GPUs x hours."),
     "gpu_energy_idle": dict(units="kWh", long_name="GPU energy at idle power", cell_methods="time: sum",
                             description="Sum over records of GPU-hours x minimum watts per GPU."),
     "gpu_energy_span_measured": dict(
@@ -137,19 +137,28 @@ VARIABLES: dict[str, dict[str, str]] = {
         units="kWh", long_name="GPU energy span of records without utilisation", cell_methods="time: sum",
         description="Sum over records without utilisation of GPU-hours x (max - min) watts."),
     "memory_gb_hours": dict(units="GB h", long_name="memory gigabyte hours", cell_methods="time: sum",
-                            description="Memory reserved by memory records (replication included)."),
+                            description="Memory billed by memory records."),
+    "memory_gb_hours_replicated": dict(units="GB h", long_name="memory gigabyte hours with replicas",
+                                       cell_methods="time: sum",
+                                       description="Memory billed x the replication factor of each record."),
     "memory_extra_gb_hours": dict(
         units="GB h", long_name="memory beyond the benchmark server", cell_methods="time: sum",
         description="Memory of compute records above the SPECpower server's memory per chip "
                     "(CCF's rule); counted only when the methodology enables it."),
     "storage_ssd_tb_hours": dict(units="TB h", long_name="SSD storage terabyte hours", cell_methods="time: sum",
-                                 description="Allocated SSD capacity x time, replication included."),
+                                 description="Allocated SSD capacity x time, as billed."),
     "storage_hdd_tb_hours": dict(units="TB h", long_name="HDD storage terabyte hours", cell_methods="time: sum",
-                                 description="Allocated HDD capacity x time, replication included."),
+                                 description="Allocated HDD capacity x time, as billed."),
+    "storage_ssd_tb_hours_replicated": dict(units="TB h", long_name="SSD storage terabyte hours with replicas",
+                                            cell_methods="time: sum",
+                                            description="Billed SSD capacity x time x replication factor."),
+    "storage_hdd_tb_hours_replicated": dict(units="TB h", long_name="HDD storage terabyte hours with replicas",
+                                            cell_methods="time: sum",
+                                            description="Billed HDD capacity x time x replication factor."),
     "network_gb": dict(units="GB", long_name="network data transferred", cell_methods="time: sum",
                        description="Data moved between data centres (replication not applied)."),
     "instance_hours": dict(units="h", long_name="instance hours", cell_methods="time: sum",
-                           description="Hours of instances with a known platform (for embodied carbon)."),
+                           description="Hours of instances with a known platform, replicas included (for embodied carbon)."),
     "embodied_reserved": dict(
         units="kg h", long_name="embodied emissions times reserved time", cell_methods="time: sum",
         description="Sum over records of TE x time reserved x resource share; divided by the expected "
