@@ -224,3 +224,27 @@ def time_coordinate(times: pd.DatetimeIndex) -> xr.DataArray:
         values.values, dims=TIME,
         attrs={"standard_name": "time", "long_name": "start of the hour (UTC)", "axis": "T"},
     )
+
+
+VARIABLES.update({
+    "co2e_allocated": dict(
+        units="t", long_name="emissions allocated to an account (CO2e)", cell_methods="time: sum",
+        description="The share of a provider's inventory that a provider-side allocation assigns to an "
+                    "account's use of a service in a region and month, by GHG scope and Scope 2 basis."),
+    "co2e_kept": dict(
+        units="t", long_name="emissions kept by the provider (CO2e)", cell_methods="time: sum",
+        description="The part of the inventory an allocation passes to no customer account, by reason "
+                    "(unused capacity, overhead, internal teams, unresolved dependencies, no recipient)."),
+    "co2e_inventory": dict(
+        units="t", long_name="provider inventory inside the allocation boundary (CO2e)",
+        cell_methods="time: sum",
+        description="Scope 1, 2 and (when the version includes it) amortised Scope 3 emissions of the "
+                    "provider's clusters and racks; equals allocated plus kept."),
+    "co2e_account": dict(
+        units="t", long_name="account total (CO2e)", cell_methods="time: sum",
+        description="An account's allocated emissions summed over services, regions and scopes, on one basis."),
+    "co2e_change": dict(
+        units="t", long_name="change in an account's emissions, by cause (CO2e)", cell_methods="time: sum",
+        description="Difference between two allocation versions for one account, attributed to groups of "
+                    "parameters (Shapley values, or sequential steps); sums to the total change."),
+})  # allocation (issue 5)
