@@ -62,7 +62,9 @@ def _classify(t: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     reason = np.full(n, "", dtype=object)
     qty = np.full(n, np.nan)
     kind = t["kind"].to_numpy(dtype=object)
-    reason[kind == "unknown"] = "unknown kind"
+    notes = t["note"].fillna("").to_numpy(dtype=object)
+    unknown = kind == "unknown"
+    reason[unknown] = np.where(notes[unknown] != "", notes[unknown], "unknown kind")
     raw = t["quantity"].to_numpy(dtype=float)
     reason[(reason == "") & np.isnan(raw)] = "missing quantity"
     start, end = t["start"], t["end"]

@@ -57,6 +57,7 @@ USAGE_COLUMNS: dict[str, tuple[str, bool]] = {
     "cost": ("float64", False),
     "source_file": ("string", True),
     "source_row": ("int64", True),
+    "note": ("string", False),
 }
 
 def empty_usage_table() -> pd.DataFrame:
@@ -98,7 +99,7 @@ def validate_usage_table(table: pd.DataFrame, *, name: str = "usage table") -> p
             out[col] = pd.to_datetime(out[col], utc=True).astype("datetime64[ns, UTC]")
         else:
             out[col] = out[col].astype(dtype)
-    for col, allowed in (("kind", KINDS), ("provider", PROVIDERS)):
+    for col, allowed in (("kind", KINDS), ("provider", PROVIDERS + ("unknown",))):
         bad = ~out[col].isin(allowed)
         if bad.any():
             i = int(np.flatnonzero(bad.to_numpy())[0])
