@@ -1,0 +1,110 @@
+"""``carbonlab`` command line: the main job on the shipped sample or on your export.
+
+    carbonlab demo --out DIR
+    carbonlab estimate FILE --methodology NAME --out DIR
+    carbonlab methodologies
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+SAMPLE = ("sample_org", "fjordline_focus.parquet")
+
+
+def _run(path: Path, methodology: str, out: Path, *, label: str) -> dict:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from tqdm.auto import tqdm
+
+    from carbonlab import estimate, plot, read_focus, summary, to_tidy
+    from carbonlab.footprint import FootprintChain
+    from carbonlab.cube import usage_cube
+
+    steps = tqdm(total=6, desc="carbonlab", unit="step", disable=None)
+    steps.set_postfix_str("reading")
+    usage = read_focus(path)
+    steps.update()
+    steps.set_postfix_str("usage cube")
+    chain = FootprintChain.from_methodology(methodology)
+    cube = usage_cube(usage, chain.methodology.coefficient_set, name=path.name)
+    steps.update()
+    steps.set_postfix_str("footprint")
+    fp = chain.run(cube)
+    steps.update()
+    out.mkdir(parents=True, exist_ok=True)
+    steps.set_postfix_str("netCDF")
+    encoding = {v: {"zlib": True, "complevel": 4} for v in fp.data_vars if fp[v].dtype.kind == "f"}
+    fp.attrs["history"] = f"carbonlab {label} {path.name} --methodology {methodology}"
+    fp.to_netcdf(out / "footprint.nc", encoding=encoding)
+    steps.update()
+    steps.set_postfix_str("tables")
+    to_tidy(fp).to_csv(out / "footprint_monthly.csv", index=False)
+    steps.update()
+    steps.set_postfix_str("figures")
+    plot.region_hour_heatmap(fp).savefig(out / "emissions_region_hour.png", dpi=110)
+    plot.stacked_by_service(fp).savefig(out / "emissions_by_service.png", dpi=110)
+    steps.update()
+    steps.close()
+    s = summary(fp)
+    (out / "summary.json").write_text(json.dumps(s, indent=2))
+    _print_summary(s, fp, out)
+    return s
+
+
+def _print_summary(s: dict, fp, out: Path) -> None:
+    print(f"\ncarbonlab footprint — methodology {s['methodology']!r}")
+    print(f"  IT energy            {s['energy_it_kwh']:>14,.1f} kWh")
+    print(f"  facility energy      {s['energy_kwh']:>14,.1f} kWh")
+    for basis, t in s["co2e_t"].items():
+        print(f"  CO2e {basis:<16}{t:>14,.3f} t")
+    print(f"  CO2e embodied        {s['co2e_embodied_t']:>14,.3f} t")
+    print(f"  water                {s['water_l']:>14,.0f} L")
+    print(f"  unattributed         {s['unattributed_records']:>14,d} records, {s['unattributed_cost']:,.2f} cost")
+    print(f"  top regions ({s['basis_of_ranking']}): " + ", ".join(f"{r} {t:.2f} t" for r, t in s["top_regions"]))
+    print("  top services: " + ", ".join(f"{r} {t:.2f} t" for r, t in s["top_services"]))
+    print(f"  assumptions: {len(json.loads(fp.attrs['assumed']))} (see attrs['assumed'] in footprint.nc)")
+    print(f"  written to {out}/: footprint.nc, footprint_monthly.csv, emissions_region_hour.png, "
+          "emissions_by_service.png, summary.json")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="carbonlab", description="How a cloud bill becomes a carbon number.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    demo = sub.add_parser("demo", help="run the main job on the shipped sample organisation")
+    demo.add_argument("--out", type=Path, default=Path("carbonlab-demo"))
+    demo.add_argument("--methodology", default="carbonlab")
+    est = sub.add_parser("estimate", help="estimate the footprint of a FOCUS export")
+    est.add_argument("file", type=Path)
+    est.add_argument("--methodology", default="carbonlab")
+    est.add_argument("--out", type=Path, required=True)
+    sub.add_parser("methodologies", help="list the preset methodologies")
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "methodologies":
+            from carbonlab import list_methodologies, methodology
+
+            for name in list_methodologies():
+                print(f"{name:<16} {methodology(name).description}")
+            return 0
+        if args.command == "demo":
+            from carbonlab.datasets import dataset_path
+
+            _run(dataset_path(*SAMPLE), args.methodology, args.out, label="demo")
+        else:
+            if not args.file.is_file():
+                raise FileNotFoundError(f"{args.file}: no such file")
+            _run(args.file, args.methodology, args.out, label="estimate")
+    except (ValueError, KeyError, FileNotFoundError, OSError) as exc:
+        msg = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
+        print(f"carbonlab: error: {msg}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
