@@ -19,7 +19,8 @@ def test_environment_mirrors_pyproject():
     assert {_norm(s) for s in project["optional-dependencies"]["all"]} == pip_names - {
         _norm(s) for s in project["dependencies"]}
     conda = set()
-    for line in (REPO / "environment.yml").read_text().splitlines():
+    text = (REPO / "environment.yml").read_text()
+    for line in text[text.index("dependencies:"):].splitlines():
         m = re.match(r"^  - ([A-Za-z0-9_.\-]+)", line)
         if m and m.group(1) not in ("python", "pip"):
             conda.add(_norm(m.group(1)))
