@@ -68,7 +68,7 @@ def _classify(t: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     raw = t["quantity"].to_numpy(dtype=float)
     reason[(reason == "") & np.isnan(raw)] = "missing quantity"
     start, end = t["start"], t["end"]
-    bad_period = (start.isna() | end.isna()).to_numpy()
+    bad_period = (start.isna() | end.isna()).to_numpy().copy()
     bad_period |= ~bad_period & (end.to_numpy() <= start.to_numpy())
     reason[(reason == "") & bad_period] = "invalid period"
     reason[(reason == "") & t["region"].isna().to_numpy()] = "missing region"
@@ -119,7 +119,7 @@ def _contributions(t: pd.DataFrame, qty: np.ndarray, coefficient_set: str) -> di
     out["memory_gb_hours"][m] = qty[m]
     out["memory_gb_hours_replicated"][m] = qty[m] * rf[m]
     m = kind == "storage"
-    hdd = (t["storage_class"].to_numpy(dtype=object) == "hdd")
+    hdd = t["storage_class"].fillna("").to_numpy(dtype=object) == "hdd"
     for cls, sel in (("ssd", m & ~hdd), ("hdd", m & hdd)):
         out[f"storage_{cls}_tb_hours"][sel] = qty[sel]
         out[f"storage_{cls}_tb_hours_replicated"][sel] = (qty * rf)[sel]
@@ -185,14 +185,16 @@ def usage_cube(usage: pd.DataFrame, coefficient_set: str = "ccf_2026", *, accoun
         Variables of :data:`CUBE_VARIABLES` on (time, region, service[, account]),
         the ``unattributed`` table, a ``provider`` coordinate on ``region``.
     """
-    t = schema.validate_usage_table(usage, name=name).reset_index(drop=True)
+    t = schema.validate_usage_table(usage, name=name)
+    # a canonical order, so that the sums do not depend on the order of the input rows
+    t = t.sort_values(["source_file", "source_row", "kind"], kind="stable").reset_index(drop=True)
     qty, reason = _classify(t)
     ok = reason == ""
     placed = t.loc[ok].reset_index(drop=True)
     contrib = _contributions(placed, qty[ok], coefficient_set)
 
-    start_ns = placed["start"].to_numpy().astype("datetime64[ns]").astype(np.int64)
-    end_ns = placed["end"].to_numpy().astype("datetime64[ns]").astype(np.int64)
+    start_ns = pd.DatetimeIndex(placed["start"]).asi8
+    end_ns = pd.DatetimeIndex(placed["end"]).asi8
     rec, hour, frac = _spread(start_ns, end_ns)
 
     regions_pv = placed[["region", "provider"]].drop_duplicates().sort_values("region")

@@ -1,0 +1,90 @@
+"""Usage cube: placing records in hours, conservation, the unattributed bucket, determinism."""
+
+import numpy as np
+import pandas as pd
+import pytest
+import xarray as xr
+
+from carbonlab import usage_cube
+from carbonlab.cube import KIND_TOTALS, kind_totals
+
+
+def test_daily_record_is_spread_evenly(usage_table):
+    t = usage_table([dict(kind="memory", quantity=240.0, unit="GB-h",
+                          start="2025-01-01T00:00Z", end="2025-01-02T00:00Z")])
+    cube = usage_cube(t)
+    assert cube.sizes["time"] == 24
+    np.testing.assert_allclose(cube["memory_gb_hours"].values.ravel(), 10.0)
+
+
+def test_record_across_an_hour_boundary_is_split_by_overlap(usage_table):
+    t = usage_table([dict(kind="network", quantity=6.0, unit="GB",
+                          start="2025-01-01T10:30Z", end="2025-01-01T12:00Z")])
+    cube = usage_cube(t)
+    np.testing.assert_allclose(cube["network_gb"].values.ravel(), [2.0, 4.0])
+    assert str(cube["time"].values[0])[:19] == "2025-01-01T10:00:00"
+
+
+def test_conservation_and_unattributed(usage_table):
+    records = [
+        dict(kind="compute", quantity=10.0, unit="vCPU-h", instance_type="m5.large"),
+        dict(kind="compute", quantity=7200.0, unit="vCPU-s", start="2025-01-01T05:00Z", end="2025-01-01T07:00Z"),
+        dict(kind="memory", quantity=5.0, unit="GB-h", replication=2.0),
+        dict(kind="storage", quantity=1000.0, unit="GB-Mo", storage_class="hdd", end="2025-01-02T00:00Z"),
+        dict(kind="network", quantity=3.0, unit="GB"),
+        dict(kind="unknown", quantity=99.0, unit="Requests", cost=1.5, note="no physical model"),
+        dict(kind="memory", quantity=4.0, unit="GB", cost=0.25),                     # wrong unit
+        dict(kind="network", quantity=1.0, unit="GB", end="2024-12-31T00:00Z"),      # end before start
+        dict(kind="gpu", quantity=np.nan, unit="GPU-h"),                             # no quantity
+    ]
+    t = usage_table(records)
+    cube = usage_cube(t)
+    totals = kind_totals(cube)
+    # independent computation of the canonical totals of the placeable records
+    expected = {"compute": 10.0 + 2.0, "memory": 5.0, "storage": 1.0 * 24 * 31, "network": 3.0, "gpu": 0.0}
+    for k, v in expected.items():
+        assert totals[k] == pytest.approx(v, rel=1e-12), k
+    assert int(cube["unattributed_records"].sum()) == 4
+    assert float(cube["unattributed_cost"].sum()) == pytest.approx(1.75)
+    reasons = set(cube["unattributed_reason"].values)
+    assert reasons == {"no physical model", "unit not convertible", "invalid period", "missing quantity"}
+    assert cube.attrs["records_in"] == len(records)
+    assert cube.attrs["records_unattributed"] == 4
+
+
+def test_every_variable_has_units_and_long_name(usage_table):
+    cube = usage_cube(usage_table([dict(kind="network", quantity=1.0, unit="GB")]))
+    for name, var in cube.data_vars.items():
+        assert "units" in var.attrs and "long_name" in var.attrs, name
+
+
+def test_identical_inputs_give_identical_cubes(usage_table):
+    t = usage_table([dict(kind="compute", quantity=float(i), unit="vCPU-h", service=f"s{i % 3}",
+                          region=["us-east-1", "eu-west-1"][i % 2]) for i in range(20)])
+    a, b = usage_cube(t), usage_cube(t.sample(frac=1.0, random_state=3))
+    xr.testing.assert_identical(a.drop_vars([v for v in a.data_vars if v.startswith("unattributed")]),
+                                b.drop_vars([v for v in b.data_vars if v.startswith("unattributed")]))
+
+
+def test_account_dimension(usage_table):
+    t = usage_table([dict(kind="network", quantity=1.0, unit="GB", account="a"),
+                     dict(kind="network", quantity=2.0, unit="GB", account="b")])
+    cube = usage_cube(t, account=True)
+    assert cube["network_gb"].dims == ("time", "region", "service", "account")
+    np.testing.assert_allclose(cube["network_gb"].sum(["time", "region", "service"]).values, [1.0, 2.0])
+
+
+def test_missing_required_column_is_named(usage_table):
+    t = usage_table([dict(kind="network", quantity=1.0, unit="GB")]).drop(columns=["kind"])
+    with pytest.raises(ValueError, match="kind"):
+        usage_cube(t)
+
+
+def test_unknown_kind_value_names_row_and_column(usage_table):
+    t = usage_table([dict(kind="network", quantity=1.0, unit="GB"), dict(kind="disk", quantity=1.0, unit="GB")])
+    with pytest.raises(ValueError, match=r"row 2 column 'kind'"):
+        usage_cube(t)
+
+
+def test_kind_totals_cover_every_kind():
+    assert set(KIND_TOTALS) == {"compute", "gpu", "memory", "storage", "network"}

@@ -1,0 +1,100 @@
+"""Footprints: stages, provenance, numpy vs dask, compare, conservation through the pipeline."""
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+import xarray as xr
+
+import carbonlab
+from carbonlab import energy, usage_cube
+from carbonlab.footprint import FootprintChain
+
+
+@pytest.fixture
+def usage(usage_table):
+    rows = []
+    for h in range(48):
+        start = pd.Timestamp("2025-03-01T00:00Z") + pd.Timedelta(hours=h)
+        for region, provider in (("us-east-1", "aws"), ("europe-west1", "gcp"), ("westeurope", "azure")):
+            rows += [
+                dict(start=start, end=start + pd.Timedelta(hours=1), provider=provider, region=region,
+                     service="vm", kind="compute", quantity=8.0 + h % 5, unit="vCPU-h",
+                     instance_type={"aws": "m5.xlarge", "gcp": "n2-standard-8", "azure": "Standard_D4s_v3"}[provider]),
+                dict(start=start, end=start + pd.Timedelta(hours=1), provider=provider, region=region,
+                     service="disk", kind="storage", quantity=2.0, unit="TB-h", storage_class="ssd", replication=2.0),
+                dict(start=start, end=start + pd.Timedelta(hours=1), provider=provider, region=region,
+                     service="net", kind="network", quantity=1.5, unit="GB"),
+            ]
+    return usage_table(rows)
+
+
+def test_footprint_variables_and_attrs(usage):
+    fp = carbonlab.estimate(usage, "carbonlab")
+    for name in ("energy_it", "pue", "energy", "grid_intensity", "co2e_operational", "co2e_embodied", "water"):
+        assert name in fp, name
+        assert fp[name].attrs["units"] and fp[name].attrs["long_name"]
+    assert fp["energy_it"].dims == ("component", "time", "region", "service")
+    assert set(fp["grid_intensity"].dims) == {"time", "region", "basis"}
+    assert fp.attrs["methodology"] == "carbonlab"
+    assert json.loads(fp.attrs["parameters"])["amortization_years"] == 4
+    assert isinstance(json.loads(fp.attrs["assumed"]), list)
+    assert "history" not in fp.attrs   # no wall-clock in computed outputs
+
+
+def test_stages_chain_independently(usage):
+    # independent recomputation of the chain from the cube and the published formulas
+    m = carbonlab.methodology("ccf")
+    fp = carbonlab.estimate(usage, m)
+    cube = usage_cube(usage, m.coefficient_set)
+    cpu = energy.ccf_compute_aggregated(cube["cpu_energy_idle"], cube["cpu_energy_span_measured"],
+                                        cube["cpu_energy_span_unmeasured"], utilization=0.5)
+    xr.testing.assert_allclose(fp["energy_it"].sel(component="cpu", drop=True), cpu.drop_attrs(), rtol=1e-12)
+    xr.testing.assert_allclose(fp["energy"], fp["energy_it"].sum("component") * fp["pue"], rtol=1e-12)
+    xr.testing.assert_allclose(fp["co2e_operational"], fp["energy"] * fp["grid_intensity"], rtol=1e-12)
+    xr.testing.assert_allclose(fp["water"], fp["energy_it"].sum("component") * fp["wue"], rtol=1e-12)
+    # embodied: M = TE x TiR/EL x RR/ToR with EL = 4 x 8760 h, in grams
+    xr.testing.assert_allclose(fp["co2e_embodied"], cube["embodied_reserved"] * 1000 / (4 * 8760), rtol=1e-12)
+
+
+def test_dask_and_numpy_give_the_same_footprint(usage):
+    pytest.importorskip("dask")
+    cube = usage_cube(usage, "ccf_2026")
+    eager = carbonlab.estimate(cube, "carbonlab")
+    lazy = carbonlab.estimate(cube.chunk({"time": 7}), "carbonlab")
+    assert lazy["co2e_operational"].chunks is not None
+    xr.testing.assert_allclose(eager, lazy.compute(), rtol=1e-12)
+
+
+def test_identical_inputs_identical_outputs(usage):
+    a = carbonlab.estimate(usage, "carbonlab")
+    b = carbonlab.estimate(usage.copy(), "carbonlab")
+    xr.testing.assert_identical(a, b)
+
+
+def test_compare_adds_a_methodology_dimension(usage):
+    ms = ["ccf", "carbonlab", carbonlab.methodology("carbonlab").replace(amortization_years=6)]
+    cmp = carbonlab.compare(usage, ms)
+    assert list(cmp["methodology"].values) == ["ccf", "carbonlab", "carbonlab[amortization_years=6]"]
+    emb = cmp["co2e_embodied"].sum(["time", "region", "service"])
+    assert float(emb.sel(methodology="carbonlab[amortization_years=6]")) == pytest.approx(
+        float(emb.sel(methodology="carbonlab")) * 4 / 6, rel=1e-12)
+    assert "methodology_parameters" in cmp.coords
+
+
+def test_cube_of_another_coefficient_set_is_refused(usage):
+    cube = usage_cube(usage, "ccf_2020")
+    with pytest.raises(ValueError, match="coefficient set"):
+        carbonlab.estimate(cube, "carbonlab")
+
+
+def test_custom_stage_callable(usage):
+    def double_pue(ds, m):
+        out, notes = carbonlab.footprint.FACILITY_MODELS["pue"](ds, m)
+        return {"pue": out["pue"] * 2, "energy": out["energy"] * 2}, notes + ["doubled"]
+    m = carbonlab.methodology("carbonlab")
+    ref = FootprintChain(m).run(usage_cube(usage, m.coefficient_set))
+    fp = FootprintChain(m, facility=double_pue).run(usage_cube(usage, m.coefficient_set))
+    assert float(fp["energy"].sum()) == pytest.approx(2 * float(ref["energy"].sum()))
+    assert "doubled" in fp.attrs["assumed"]
