@@ -82,7 +82,7 @@ def stacked_by_service(fp, basis: str | None = None, freq: str = "MS", top: int 
         values = np.column_stack([values[:, : top - 1], values[:, top - 1:].sum(axis=1)])
         names = names[: top - 1] + ["other"]
     if ax is None:
-        fig, ax = plt.subplots(figsize=(10, 5))
+        fig, ax = plt.subplots(figsize=(12, 5))
     else:
         fig = ax.figure
     labels = [str(t)[:7] for t in da[TIME].values]
@@ -94,7 +94,7 @@ def stacked_by_service(fp, basis: str | None = None, freq: str = "MS", top: int 
     ax.set_ylabel("CO2e [t]")
     ax.set_xlabel("period")
     ax.set_title(f"Emissions by service ({basis.replace('_', ' ')} operational + embodied)")
-    ax.legend(fontsize=8, ncol=2, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    ax.legend(fontsize=8, ncol=1, loc="upper left", bbox_to_anchor=(1.01, 1.0), title="service")
     assumed = json.loads(fp.attrs.get("assumed", "[]"))
     _caption(fig, fp, f"{len(assumed)} documented fallbacks (attrs['assumed']).")
     fig.tight_layout(rect=(0, 0.03, 1, 1))

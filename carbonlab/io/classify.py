@@ -42,7 +42,7 @@ UNIT_ALIASES = {
     "gb": ("GB", "data"), "gib": ("GiB", "data"), "tb": ("TB", "data"), "tib": ("TiB", "data"),
 }
 
-_MEMORY_WORDS = re.compile(r"\b(ram|memory)\b", re.I)
+_MEMORY_WORDS = re.compile(r"\b(?:ram|memory)\b", re.I)
 _NETWORK_WORDS = re.compile(r"transfer|egress|data-?bytes|bandwidth", re.I)
 _HDD_WORDS = re.compile(r"st1|sc1|snapshot|timedstorage|glacier|standard storage|nearline|coldline|archive|"
                         r"data stored|blob|\bhdd\b|standard hdd|\bS\d+\b", re.I)
@@ -98,11 +98,11 @@ def storage_class(text: pd.Series, service: pd.Series | None = None) -> tuple[np
     whatever the usage type says, unless it names a backup.
     """
     t = text.fillna("").astype(str)
-    hdd = t.str.contains(_HDD_WORDS).to_numpy()
-    ssd = t.str.contains(_SSD_WORDS).to_numpy() & ~hdd
+    hdd = np.array(t.str.contains(_HDD_WORDS), dtype=bool)
+    ssd = np.array(t.str.contains(_SSD_WORDS), dtype=bool) & ~hdd
     if service is not None:
-        on_ssd = service.fillna("").astype(str).str.contains(_SSD_SERVICES).to_numpy()
-        on_ssd &= ~t.str.contains("backup", case=False).to_numpy()
+        on_ssd = np.array(service.fillna("").astype(str).str.contains(_SSD_SERVICES), dtype=bool)
+        on_ssd &= ~np.array(t.str.contains("backup", case=False), dtype=bool)
         hdd &= ~on_ssd
         ssd |= on_ssd
     cls = np.where(hdd, "hdd", "ssd")

@@ -141,10 +141,11 @@ def parse_focus(raw: pd.DataFrame, *, name: str = "<FOCUS data>", lenient: bool 
 
     inst = instances()
     stripped = itype.fillna("").astype(str).str.replace(r"^(db|cache)\.", "", regex=True)
-    keys = list(zip(provider.fillna(""), stripped))
-    known = np.array([k in inst.index for k in keys], dtype=bool)
-    vcpu = np.array([inst.loc[k, "vcpu"] if ok else np.nan for k, ok in zip(keys, known)], dtype=float)
-    gpus = np.array([inst.loc[k, "gpu_count"] if ok else 0.0 for k, ok in zip(keys, known)], dtype=float)
+    keys = pd.MultiIndex.from_arrays([provider.fillna(""), stripped])
+    found = inst[["vcpu", "gpu_count"]].reindex(keys)
+    known = found["vcpu"].notna().to_numpy()
+    vcpu = found["vcpu"].to_numpy(dtype=float)
+    gpus = found["gpu_count"].fillna(0.0).to_numpy(dtype=float)
 
     m = live & (family == "instance")
     kind[m & known] = "compute"
@@ -170,7 +171,7 @@ def parse_focus(raw: pd.DataFrame, *, name: str = "<FOCUS data>", lenient: bool 
     gib_mo = (unit == "GiB-Mo").to_numpy()
     quantity[m & gib_mo] = quantity[m & gib_mo] * 1.073741824
     out_unit[m] = "GB-Mo"
-    network = (raw.get("ServiceCategory", pd.Series("", index=raw.index)).fillna("") == "Networking").to_numpy()
+    network = (raw.get("ServiceCategory", pd.Series("", index=raw.index)).fillna("") == "Networking").to_numpy().copy()
     network |= usage_type.str.contains(classify._NETWORK_WORDS).to_numpy()
     m = live & (family == "data")
     kind[m & network] = "network"
