@@ -27,38 +27,33 @@ References
 .. [aws2025v3] AWS News Blog, "AWS Customer Carbon Footprint Tool now includes Scope 3
    emissions", October 2025, https://aws.amazon.com/blogs/aws/
    aws-customer-carbon-footprint-tool-now-includes-scope-3-emissions/
-.. [shapley1953] L. S. Shapley, "A value for n-person games", Contributions to the Theory of
-   Games II, 1953, pp. 307-317, https://doi.org/10.1515/9781400881970-018
 """
 
 from __future__ import annotations
 
-import itertools
 import json
 import math
 import tomllib
 from dataclasses import dataclass
-from functools import cached_property
 from importlib import resources
 from pathlib import Path
-from types import MappingProxyType, SimpleNamespace
+from types import MappingProxyType
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 import xarray as xr
 
+from carbonlab.allocation_provider import (  # noqa: F401  (Provider and TABLES are re-exported)
+    CONSUMER_KINDS, RACK_KINDS, SERVICE_RACK_KINDS, TABLES, Provider, _codes, unique_inverse)
 from carbonlab.schema import ACCOUNT, BASIS, REGION, SERVICE, TIME, set_attrs
 
-SCOPE, KEPT, CAUSE, ENTRY = "scope", "kept", "cause", "entry"
+SCOPE, KEPT, ENTRY = "scope", "kept", "entry"
 SCOPES = ("scope1", "scope2", "scope3")
 #: Scope 2 bases an allocation can report (labels of :data:`carbonlab.schema.BASES`).
 ALLOCATION_BASES = ("location_average", "market")
 #: Why the provider keeps part of its inventory.
 KEPT_REASONS = ("unused_capacity", "overhead", "internal", "dependencies", "no_recipient")
-RACK_KINDS = ("compute", "storage", "networking", "spare")
-SERVICE_RACK_KINDS = ("compute", "storage")
-CONSUMER_KINDS = ("account", "internal", "service")
 EVIDENCE = {"P": "published by the provider", "S": "secondary source", "A": "assumed by carbonlab",
             "U": "claimed, not confirmed"}
 VERSIONS = ("v1", "v2", "v3")
@@ -201,200 +196,6 @@ def load_version(version: str | Path | AllocationVersion) -> AllocationVersion:
         tuple(head.get("references", ())))
 
 
-# --- the provider ------------------------------------------------------------------------------
-#: Tables of a :class:`Provider`: required columns, and optional columns with their default.
-TABLES = {
-    "clusters": (("cluster", "region", "geography"), {"building_embodied": 0.0, "commissioned": pd.NaT}),
-    "inventory": (("time", "cluster", "scope1", "scope2_location", "scope2_market"),
-                  {"fera_location": 0.0, "fera_market": 0.0}),
-    "racks": (("rack", "cluster", "kind"), {"embodied": 0.0, "installed": pd.NaT, "retired": pd.NaT}),
-    "rack_load": (("time", "rack", "power", "capacity"), {}),
-    "rack_usage": (("time", "rack", "service", "used"), {}),
-    "consumption": (("time", "region", "service", "consumer", "kind", "usage", "spend"), {}),
-}
-
-
-@dataclass(frozen=True, eq=False)
-class Provider:
-    """One provider's regions for some months, as six tidy tables (validated on construction).
-
-    Parameters
-    ----------
-    clusters : pandas.DataFrame
-        ``cluster``, ``region``, ``geography``; optional ``building_embodied``, the buildings' total
-        embodied emissions [t], and ``commissioned`` (month).
-    inventory : pandas.DataFrame
-        One row per cluster and month (``time``, a month start): ``scope1``, ``scope2_location``,
-        ``scope2_market`` and optional ``fera_location``, ``fera_market`` (Scope 3 category 3). [t]
-    racks : pandas.DataFrame
-        ``rack``, ``cluster``, ``kind`` (:data:`RACK_KINDS`); optional ``embodied`` [t],
-        ``installed`` and ``retired`` (months; retired = first month out of service).
-    rack_load : pandas.DataFrame
-        Per rack and month: mean ``power`` draw [kW] and ``capacity`` (in the units of ``used``).
-    rack_usage : pandas.DataFrame
-        Per rack, month and service running on it: ``used`` capacity.  Services listed here have
-        dedicated racks in that region and month; the others are allocated economically.
-    consumption : pandas.DataFrame
-        Who consumes each service in each region and month: ``consumer``, ``kind``
-        (:data:`CONSUMER_KINDS`; a ``service`` consumer is a service built on this one), ``usage``
-        (in the service's unit) and ``spend`` (billed, or list-price equivalent for internal teams
-        and services).
-    """
-
-    clusters: pd.DataFrame
-    inventory: pd.DataFrame
-    racks: pd.DataFrame
-    rack_load: pd.DataFrame
-    rack_usage: pd.DataFrame
-    consumption: pd.DataFrame
-
-    def __post_init__(self):
-        for name, (required, optional) in TABLES.items():
-            table = getattr(self, name)
-            missing = [c for c in required if c not in table.columns]
-            if missing:
-                raise ValueError(f"Provider.{name}: missing column(s) {missing}")
-            absent = {c: v for c, v in optional.items() if c not in table.columns}
-            if absent:
-                object.__setattr__(self, name, table.assign(**absent))
-        self._index  # validate now, so that errors appear where the provider is built
-
-    @cached_property
-    def _index(self) -> SimpleNamespace:
-        return _build_index(self)
-
-
-def _months(values, what: str) -> np.ndarray:
-    t = pd.to_datetime(pd.Series(values))
-    if t.dt.tz is not None:
-        t = t.dt.tz_convert("UTC").dt.tz_localize(None)
-    v = t.to_numpy("datetime64[ns]")
-    m = v.astype("datetime64[M]")
-    if (m != v)[~np.isnat(v)].any():
-        raise ValueError(f"{what}: times must be month starts (YYYY-MM-01 00:00)")
-    return np.where(np.isnat(v), np.iinfo(np.int64).min, m.astype(np.int64))
-
-
-def _codes(values, labels, what: str) -> np.ndarray:
-    codes = pd.Categorical(values, categories=labels).codes.astype(np.int64)
-    if (codes < 0).any():
-        raise ValueError(f"{what}: unknown label {pd.Series(values)[codes < 0].iloc[0]!r}")
-    return codes
-
-
-def _numbers(table: pd.DataFrame, columns, what: str) -> list[np.ndarray]:
-    out = []
-    for c in columns:
-        v = table[c].to_numpy(float)
-        if not np.isfinite(v).all() or (v < 0).any():
-            raise ValueError(f"{what}.{c}: values must be finite and non-negative")
-        out.append(v)
-    return out
-
-
-def _build_index(p: Provider) -> SimpleNamespace:
-    """Integer codes of every table (version independent; consumption in a canonical order)."""
-    cl, inv, rk, load, ru, cons = p.clusters, p.inventory, p.racks, p.rack_load, p.rack_usage, p.consumption
-    clusters = pd.Index(sorted(cl["cluster"].unique()))
-    if len(clusters) != len(cl):
-        raise ValueError("Provider.clusters: duplicate cluster")
-    geo = cl.groupby("region")["geography"].unique()
-    if (geo.map(len) > 1).any():
-        raise ValueError("Provider.clusters: a region belongs to one geography")
-    regions = pd.Index(sorted(geo.index))
-    cluster_row = cl.set_index("cluster").loc[clusters]
-    cl_region = _codes(cluster_row["region"], regions, "clusters.region")
-    racks = pd.Index(sorted(rk["rack"].unique()))
-    if len(racks) != len(rk):
-        raise ValueError("Provider.racks: duplicate rack")
-    rack_row = rk.set_index("rack").loc[racks]
-    rack_cluster = _codes(rack_row["cluster"], clusters, "racks.cluster")
-    rack_kind = _codes(rack_row["kind"], RACK_KINDS, "racks.kind")
-    inv_t = _months(inv["time"], "inventory.time")
-    months = np.unique(inv_t)
-    nt, nr = len(months), len(regions)
-    services = pd.Index(sorted(set(ru["service"]) | set(cons["service"])
-                               | set(cons.loc[cons["kind"] == "service", "consumer"])))
-    ns = len(services)
-    # cluster-months
-    ck_cluster = _codes(inv["cluster"], clusters, "inventory.cluster")
-    ck_t = np.searchsorted(months, inv_t)
-    ck_key = ck_t * len(clusters) + ck_cluster
-    if len(np.unique(ck_key)) != len(ck_key):
-        raise ValueError("Provider.inventory: duplicate (time, cluster)")
-    ck_lookup = pd.Series(np.arange(len(ck_key)), index=ck_key)
-    scope1, s2l, s2m, feral, feram = _numbers(inv, ("scope1", "scope2_location", "scope2_market",
-                                                     "fera_location", "fera_market"), "inventory")
-    (bldg,) = _numbers(cluster_row, ("building_embodied",), "clusters")
-    commissioned = _months(cluster_row["commissioned"], "clusters.commissioned")
-    # rack-months
-    rm_t_month = _months(load["time"], "rack_load.time")
-    rm_rack = _codes(load["rack"], racks, "rack_load.rack")
-    rm_t = np.searchsorted(months, rm_t_month).clip(0, nt - 1)
-    rm_key = rm_t * len(clusters) + rack_cluster[rm_rack]
-    bad = (months[rm_t] != rm_t_month) | ~np.isin(rm_key, ck_key)
-    if bad.any():
-        raise ValueError("Provider.rack_load: a rack-month has no inventory row for its cluster and month")
-    rm_ck = ck_lookup.loc[rm_key].to_numpy()
-    power, capacity = _numbers(load, ("power", "capacity"), "rack_load")
-    (embodied,) = _numbers(rack_row, ("embodied",), "racks")
-    installed = _months(rack_row["installed"], "racks.installed")
-    retired = _months(rack_row["retired"], "racks.retired")
-    if ((embodied > 0) & (installed == np.iinfo(np.int64).min)).any():
-        raise ValueError("Provider.racks: a rack with embodied emissions needs its installation month")
-    rm_lookup = pd.Series(np.arange(len(load)), index=rm_t * len(racks) + rm_rack)
-    if not rm_lookup.index.is_unique:
-        raise ValueError("Provider.rack_load: duplicate (time, rack)")
-    # rack usage
-    ru_t = np.searchsorted(months, _months(ru["time"], "rack_usage.time")).clip(0, nt - 1)
-    ru_rack = _codes(ru["rack"], racks, "rack_usage.rack")
-    ru_key = ru_t * len(racks) + ru_rack
-    if not np.isin(ru_key, rm_lookup.index).all():
-        raise ValueError("Provider.rack_usage: a row has no rack_load row for its rack and month")
-    ru_rm = rm_lookup.loc[ru_key].to_numpy()
-    if np.isin(rack_kind[ru_rack], [RACK_KINDS.index(k) for k in ("networking", "spare")]).any():
-        raise ValueError("Provider.rack_usage: networking and spare racks run no service")
-    (used,) = _numbers(ru, ("used",), "rack_usage")
-    if (np.bincount(ru_rm, used, len(load)) > capacity * (1 + 1e-9)).any():
-        raise ValueError("Provider.rack_usage: used capacity exceeds the rack's capacity")
-    rm_rt = rm_t * nr + cl_region[rack_cluster[rm_rack]]
-    ru_node = rm_rt[ru_rm] * ns + _codes(ru["service"], services, "rack_usage.service")
-    # consumption, in a canonical order so that row order never changes a sum
-    c_month = _months(cons["time"], "consumption.time")
-    c_t = np.searchsorted(months, c_month).clip(0, nt - 1)
-    if (months[c_t] != c_month).any():
-        raise ValueError("Provider.consumption: a month has no inventory")
-    c_kind = _codes(cons["kind"], CONSUMER_KINDS, "consumption.kind")
-    c_node = (c_t * nr + _codes(cons["region"], regions, "consumption.region")) * ns + _codes(
-        cons["service"], services, "consumption.service")
-    accounts = pd.Index(sorted(cons.loc[c_kind == 0, "consumer"].unique()))
-    internals = pd.Index(sorted(cons.loc[c_kind == 1, "consumer"].unique()))
-    consumer = np.zeros(len(cons), np.int64)
-    for k, labels in enumerate((accounts, internals, services)):
-        sel = c_kind == k
-        consumer[sel] = _codes(cons.loc[sel, "consumer"], labels, f"consumption.consumer ({CONSUMER_KINDS[k]})")
-    usage, spend = _numbers(cons, ("usage", "spend"), "consumption")
-    if ((c_kind == 2) & (consumer == c_node % ns)).any():
-        raise ValueError("Provider.consumption: a service cannot consume itself")
-    order = np.lexsort((spend, usage, consumer, c_kind, c_node))
-    n_rm = len(load)
-    return SimpleNamespace(
-        months=months, times=pd.DatetimeIndex(months.astype("datetime64[M]").astype("datetime64[ns]")),
-        regions=regions, geography=np.array([geo[r][0] for r in regions], dtype=object),
-        services=services, accounts=accounts, nt=nt, nr=nr, ns=ns, nrt=nt * nr, nnode=nt * nr * ns,
-        ck_rt=ck_t * nr + cl_region[ck_cluster], ck_t=ck_t, scope1=scope1, s2l=s2l, s2m=s2m,
-        feral=feral, feram=feram, ck_bldg=bldg[ck_cluster],
-        ck_bldg_age=months[ck_t] - commissioned[ck_cluster], n_rm=n_rm, rm_ck=rm_ck, rm_rt=rm_rt,
-        rm_kind=rack_kind[rm_rack], power=power, capacity=capacity, rm_embodied=embodied[rm_rack],
-        rm_age=months[rm_t] - installed[rm_rack],
-        rm_served=np.where(retired[rm_rack] == np.iinfo(np.int64).min, np.inf,
-                           (retired - installed)[rm_rack].astype(float)),
-        ru_rm=ru_rm, ru_node=ru_node, used=used,
-        node_dedicated=np.bincount(ru_node, minlength=nt * nr * ns) > 0,
-        c_node=c_node[order], c_kind=c_kind[order], c_consumer=consumer[order],
-        c_usage=usage[order], c_spend=spend[order])
-
-
 # --- model functions ---------------------------------------------------------------------------
 def amortised_monthly(total, age_months, *, lifetime_years, months_in_service=np.inf,
                       early_retirement="write_off"):
@@ -435,7 +236,7 @@ def amortised_monthly(total, age_months, *, lifetime_years, months_in_service=np
     charge = np.where((age >= 0) & (age < np.minimum(months, served)), total / months, 0.0)
     if early_retirement == "write_off":
         last = (age == served - 1) & (served < months)
-        charge = charge + np.where(last, total * (months - served) / months, 0.0)
+        charge = charge + np.where(last, total * (months - np.minimum(served, months)) / months, 0.0)
     return charge
 
 
@@ -505,7 +306,7 @@ def resolve_dependencies(direct, dependency):
 
 def _group_sum(group, values, n_groups):
     """Sum rows of ``values`` (n, ...) by ``group``: (n_groups, ...)."""
-    flat = values.reshape(len(group), -1)
+    flat = values.reshape(len(group), math.prod(values.shape[1:]))
     out = np.stack([np.bincount(group, flat[:, j], n_groups) for j in range(flat.shape[1])], axis=1)
     return out.reshape((n_groups,) + values.shape[1:])
 
@@ -645,3 +446,125 @@ def allocation_chain(provider: Provider, version) -> AllocationChain:
     kept[4] += _group_sum(nodes // ns, total * (weight_total == 0)[:, None, None], nrt)
     return AllocationChain(cluster_to_rack, rack_to_service, overhead_to_service, dependency,
                            service_to_consumer, cluster, rack, direct, total, consumer, inventory, kept)
+
+
+# --- results as xarray -------------------------------------------------------------------------
+def _time_coordinate(times) -> xr.DataArray:
+    return xr.DataArray(pd.DatetimeIndex(times), dims=TIME,
+                        attrs={"standard_name": "time", "long_name": "start of the month (UTC)", "axis": "T"})
+
+
+def _provenance(v: AllocationVersion, **extra) -> dict:
+    return {"methodology": v.methodology, "methodology_version": v.name, "methodology_label": v.label,
+            "parameters": json.dumps(dict(v.parameters), sort_keys=True),
+            "assumed": json.dumps(list(v.assumed)), "references": "; ".join(v.references), **extra}
+
+
+def _levels(ix, level: str):
+    """Reporting level (regions or geographies) and the level of each region."""
+    if level == "region":
+        return ix.regions, np.arange(ix.nr)
+    levels = pd.Index(sorted(set(ix.geography)))
+    return levels, _codes(ix.geography, levels, "geography")
+
+
+def allocate(provider: Provider, version, *, layout: str = "dense") -> xr.Dataset:
+    """Allocate a provider's inventory to accounts with one version.
+
+    Parameters
+    ----------
+    provider : Provider
+    version : str, path or AllocationVersion
+        ``"v1"``, ``"v2"``, ``"v3"``, a TOML file or a modified version (:meth:`AllocationVersion.replace`).
+    layout : {"dense", "sparse"}
+        ``dense``: ``co2e_allocated`` on (account, service, region, time, scope, basis).
+        ``sparse``: on (entry, region, time, scope, basis), where ``entry`` stacks only the
+        (account, service) pairs that occur; ``ds.unstack(ENTRY)`` gives the dense form.
+
+    Returns
+    -------
+    xarray.Dataset
+        ``co2e_allocated`` [t], ``co2e_kept`` (kept, region, time, scope, basis) [t] and
+        ``co2e_inventory`` (region, time, scope, basis) [t]; ``region`` holds geographies when the
+        version reports at that level.  Attrs: methodology, methodology_version, parameters (JSON),
+        assumed (JSON list of unpublished rules), references.
+
+    Examples
+    --------
+    >>> from carbonlab.allocation_synthetic import toy_provider
+    >>> ds = allocate(toy_provider(), "v2")
+    >>> ds.co2e_allocated.sel(basis="market").sum(["service", "region", "time", "scope"]).values
+    array([40., 20., 40.])
+    """
+    v = load_version(version)
+    ix, par = provider._index, v.parameters
+    chain = allocation_chain(provider, v)
+    bases = [ALLOCATION_BASES.index(b) for b in par["bases"]]
+    levels, level_of_region = _levels(ix, par["region_level"])
+    nl, nt, ns, na = len(levels), ix.nt, ix.ns, len(ix.accounts)
+    rt = np.arange(ix.nrt)
+    lt = level_of_region[rt % ix.nr] * nt + rt // ix.nr
+    inventory = _group_sum(lt, chain.inventory, nl * nt).reshape(nl, nt, 3, 2)[..., bases]
+    kept = np.stack([_group_sum(lt, k, nl * nt) for k in chain.kept]).reshape(-1, nl, nt, 3, 2)[..., bases]
+    account = ix.c_kind == 0
+    node = ix.c_node[account]
+    cell = lt[node // ns]
+    values = chain.consumer_emissions[account][..., bases]
+    if layout == "dense":
+        shape = (na, ns, nl * nt, 3, len(bases))
+        if math.prod(shape) > 5e8:
+            raise MemoryError(f"a dense result of shape {shape} is too large; use layout='sparse'")
+        allocated = np.zeros(shape)
+        np.add.at(allocated, (ix.c_consumer[account], node % ns, cell), values)
+        allocated = allocated.reshape(na, ns, nl, nt, 3, len(bases))
+        dims, coords = (ACCOUNT, SERVICE, REGION, TIME), {ACCOUNT: ix.accounts, SERVICE: ix.services}
+    elif layout == "sparse":
+        pairs, entry = unique_inverse(ix.c_consumer[account] * ns + node % ns)
+        allocated = _group_sum(entry * (nl * nt) + cell, values, len(pairs) * nl * nt)
+        allocated = allocated.reshape(len(pairs), nl, nt, 3, len(bases))
+        index = pd.MultiIndex(levels=[ix.accounts, ix.services], codes=[pairs // ns, pairs % ns],
+                              names=[ACCOUNT, SERVICE])
+        dims, coords = (ENTRY, REGION, TIME), xr.Coordinates.from_pandas_multiindex(index, ENTRY)
+    else:
+        raise ValueError(f"layout must be 'dense' or 'sparse', not {layout!r}")
+    ds = xr.Dataset(coords=coords).assign_coords(
+        {REGION: levels, TIME: _time_coordinate(ix.times), SCOPE: list(SCOPES),
+         BASIS: list(par["bases"]), KEPT: list(KEPT_REASONS)})
+    if par["region_level"] == "region":
+        ds = ds.assign_coords(geography=(REGION, ix.geography.astype(str)))
+    ds["co2e_allocated"] = set_attrs(xr.DataArray(allocated, dims=dims + (SCOPE, BASIS)), "co2e_allocated")
+    ds["co2e_kept"] = set_attrs(xr.DataArray(kept, dims=(KEPT, REGION, TIME, SCOPE, BASIS)), "co2e_kept")
+    ds["co2e_inventory"] = set_attrs(xr.DataArray(inventory, dims=(REGION, TIME, SCOPE, BASIS)),
+                                     "co2e_inventory")
+    ds.attrs = _provenance(v, region_level=par["region_level"])
+    return ds
+
+
+def check_conservation(ds: xr.Dataset, *, rtol: float = 1e-9) -> xr.DataArray:
+    """Check that allocated plus kept equals the inventory in every region, month, scope and basis.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        A result of :func:`allocate` (either layout).
+    rtol : float, default 1e-9
+        Tolerance relative to the region-month's inventory (floating-point sums only). [1]
+
+    Returns
+    -------
+    xarray.DataArray
+        allocated + kept - inventory. [t]
+
+    Raises
+    ------
+    ValueError
+        If a residual exceeds the tolerance.
+    """
+    alloc = ds["co2e_allocated"]
+    allocated = alloc.sum([d for d in (ACCOUNT, SERVICE, ENTRY) if d in alloc.dims])
+    residual = allocated + ds["co2e_kept"].sum(KEPT) - ds["co2e_inventory"]
+    scale = ds["co2e_inventory"].sum([SCOPE, BASIS])
+    if (abs(residual) > rtol * scale + 1e-12).any():
+        raise ValueError(f"allocation does not conserve the inventory: max residual "
+                         f"{float(abs(residual).max()):.3g} t")
+    return residual
