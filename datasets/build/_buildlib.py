@@ -166,3 +166,26 @@ def ccf_npm_dump(node_modules: str | os.PathLike | None) -> dict:
         if data["versions"][k] != v:
             raise SystemExit(f"@cloud-carbon-footprint/{k} is {data['versions'][k]}, the build expects {v}")
     return data
+
+
+# --------------------------------------------------------------------------------------
+# Generated blocks inside data cards
+# --------------------------------------------------------------------------------------
+
+def replace_block(path: Path, name: str, text: str) -> bool:
+    """Replace the text between ``<!-- begin:NAME -->`` and ``<!-- end:NAME -->`` in ``path``.
+
+    Returns False (and changes nothing) when the file or the markers are absent.
+    """
+    if not path.is_file():
+        return False
+    src = path.read_text(encoding="utf-8")
+    begin, end = f"<!-- begin:{name} -->", f"<!-- end:{name} -->"
+    if begin not in src or end not in src:
+        return False
+    head, rest = src.split(begin, 1)
+    _, tail = rest.split(end, 1)
+    new = f"{head}{begin}\n{text.strip()}\n{end}{tail}"
+    if new != src:
+        path.write_text(new, encoding="utf-8")
+    return True

@@ -25,7 +25,7 @@ import math
 import re
 from decimal import Decimal
 
-from _buildlib import DATASETS, ccf_npm_dump, dec, write_csv
+from _buildlib import DATASETS, ccf_npm_dump, dec, replace_block, write_csv
 
 OUT = DATASETS / "instances" / "instances.csv"
 
@@ -421,7 +421,8 @@ def build_azure(ccf: dict, platforms: list) -> list[dict]:
     # Constrained-vCPU sizes: [vCPU, memory, vCPU of the underlying size, TE]; CCF's platform is the underlying size.
     for key, (vcpu, mem, under_vcpu, te) in z["VIRTUAL_MACHINE_TYPE_CONSTRAINED_VCPU_CAPABLE_MAPPING"].items():
         base = re.sub(r"-\d+", "", key)                 # 'E4-2s v3' -> 'E4s v3'
-        fam = families.get(owner.get(base, ""), None) or azure_family("", base)
+        series = owner.get(base) or {k.lower(): v for k, v in owner.items()}.get(base.lower(), "")
+        fam = families.get(series) or azure_family("", base)
         rows.append(dict(
             provider="azure", instance_type=azure_arm_name(key), family=fam, vcpu=int(vcpu), memory_gb=float(mem),
             architecture=arch_text(procs.get(key)), platform_vcpu=int(under_vcpu), platform_memory_gb=float(mem),
@@ -477,6 +478,7 @@ def main(argv=None) -> None:
     rows.sort(key=lambda r: (order[r["provider"]], r["family"], r["platform_vcpu"], r["vcpu"], r["instance_type"]))
     write_csv(OUT, COLUMNS, rows)
     print(f"wrote {OUT} ({len(rows)} rows; CCF npm {ccf['versions']})")
+    replace_block(OUT.parent / "DATACARD.md", "platforms", platform_table(platforms))
     if args.print_platforms:
         print(platform_table(platforms))
 
