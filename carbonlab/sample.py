@@ -88,7 +88,7 @@ def sample_resources() -> pd.DataFrame:
 
 def _shape(kind: str, hours: pd.DatetimeIndex, rng: np.random.Generator) -> np.ndarray:
     h = hours.hour.to_numpy()
-    weekday = hours.dayofweek.to_numpy() < 5
+    weekday = hours.day_of_week.to_numpy() < 5
     if kind == "diurnal":  # office-hours peak in the region's morning-to-evening (UTC approximation)
         f = 0.55 + 0.45 * np.clip(np.sin((h - 6) / 24 * 2 * np.pi), 0, None) * np.where(weekday, 1.0, 0.6)
     elif kind == "batch":  # nightly jobs 01:00-06:00 UTC, plus a weekday afternoon run
