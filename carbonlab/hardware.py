@@ -22,11 +22,21 @@ _TWO_CHIP_FAMILIES = {"m5zn", "z1d"}
 
 @functools.cache
 def instances() -> pd.DataFrame:
-    """The shipped instance-type table, indexed by (provider, instance_type)."""
+    """The shipped instance-type table, indexed by (provider, lower-case instance type).
+
+    Lookups are case-insensitive (Azure writes ``Standard_D4s_v3`` and
+    ``standard_d4s_v3``); use :func:`instance_key` on the record side.
+    """
     t = datasets.load_table("instances")
     t["architecture"] = t["architecture"].fillna("")
     t["gpu_model"] = t["gpu_model"].fillna("")
-    return t.set_index(["provider", "instance_type"]).sort_index()
+    t["instance_type"] = instance_key(t["instance_type"])
+    return t.drop_duplicates(["provider", "instance_type"]).set_index(["provider", "instance_type"]).sort_index()
+
+
+def instance_key(types: pd.Series) -> pd.Series:
+    """Normalised instance-type key: stripped and lower-case (empty for missing)."""
+    return types.fillna("").astype(str).str.strip().str.lower()
 
 
 @functools.cache
@@ -91,8 +101,7 @@ def compute_coefficients(records: pd.DataFrame, coefficient_set: str) -> pd.Data
     """
     tables = _cpu_tables(coefficient_set)
     inst = instances()
-    keys = pd.MultiIndex.from_arrays([records["provider"].astype(str),
-                                      records["instance_type"].fillna("").astype(str)])
+    keys = pd.MultiIndex.from_arrays([records["provider"].astype(str), instance_key(records["instance_type"])])
     uniq = keys.unique()
     rows = []
     for provider, itype in uniq:
@@ -135,17 +144,17 @@ def gpu_coefficients(records: pd.DataFrame, coefficient_set: str) -> pd.DataFram
     """
     tables = _gpu_table(coefficient_set)
     inst = instances()
-    keys = pd.MultiIndex.from_arrays([records["provider"].astype(str),
-                                      records["instance_type"].fillna("").astype(str)])
+    keys = pd.MultiIndex.from_arrays([records["provider"].astype(str), instance_key(records["instance_type"])])
     rows = []
     uniq = keys.unique()
     for provider, itype in uniq:
-        tab = tables.get(provider, {})
-        model = itype if itype in tab else (inst.loc[(provider, itype), "gpu_model"]
+        tab = {m.lower(): v for m, v in tables.get(provider, {}).items()}
+        names = {m.lower(): m for m in tables.get(provider, {})}
+        model = itype if itype in tab else (str(inst.loc[(provider, itype), "gpu_model"]).lower()
                                            if (provider, itype) in inst.index else "")
         if model in tab:
             lo, hi = tab[model]
-            rows.append(dict(min_watts=lo, max_watts=hi, gpu_model=model, known=True))
+            rows.append(dict(min_watts=lo, max_watts=hi, gpu_model=names[model], known=True))
         else:
             lo = float(np.mean([v[0] for v in tab.values()])) if tab else np.nan
             hi = float(np.mean([v[1] for v in tab.values()])) if tab else np.nan

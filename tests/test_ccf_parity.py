@@ -86,7 +86,7 @@ def ccf(rows):
             elif r.cloud == "aws":
                 row["instanceType"] = r.instance_type
             else:
-                arch = inst.loc[(r.cloud, r.instance_type), "architecture"]
+                arch = inst.loc[(r.cloud, r.instance_type.lower()), "architecture"]
                 if arch:
                     row["processors"] = arch
         payload.append(row)

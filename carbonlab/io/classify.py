@@ -56,23 +56,31 @@ _UNKNOWN_METERS = re.compile(r"natgateway|loadbalancer|requests?\b|requestunits|
 def replication_factor(provider: pd.Series, service: pd.Series, usage_type: pd.Series) -> np.ndarray:
     """Replication factor of each line from the shipped rules (CCF's tables, CCF.md §3.3).
 
-    A rule matches when the provider and the service agree and the rule's
-    pattern is a substring of the usage type (an empty pattern matches all);
-    the longest matching pattern wins.  No rule: 1.
+    Within a (provider, service), rules are tried in the order of the table
+    and the first whose pattern matches the usage type wins; a pattern is one
+    or more substrings joined by ``&`` that must all occur, and an empty
+    pattern matches every line.  A line no rule of its service matches gets
+    the provider's default (the rule with an empty service).
     """
     rules = datasets.load_table("coefficients", "replication")
+    rules["service"] = rules["service"].fillna("")
     rules["usage_type_pattern"] = rules["usage_type_pattern"].fillna("")
-    rules = rules.assign(_len=rules["usage_type_pattern"].str.len()).sort_values("_len")
-    out = np.ones(len(provider))
-    prov = provider.to_numpy(dtype=object)
-    svc = service.to_numpy(dtype=object)
-    ut = usage_type.fillna("").astype(str).to_numpy(dtype=object)
-    for p, s, pat, rf in zip(rules["provider"], rules["service"], rules["usage_type_pattern"], rules["replication"]):
-        m = (prov == p) & (svc == s)
-        if pat:
-            m &= np.array([pat in u for u in ut], dtype=bool)
-        out[m] = rf
-    return out
+    by_service: dict[tuple[str, str], list[tuple[list[str], float]]] = {}
+    for p, svc, pat, rf in zip(rules["provider"], rules["service"], rules["usage_type_pattern"],
+                               rules["replication"]):
+        by_service.setdefault((p, svc), []).append(([x for x in pat.split("&") if x], float(rf)))
+
+    def lookup(p: str, svc: str, ut: str) -> float:
+        for parts, rf in by_service.get((p, svc), []) + by_service.get((p, ""), []):
+            if all(x in ut for x in parts):
+                return rf
+        return 1.0
+
+    keys = pd.DataFrame({"p": provider.astype(str).to_numpy(), "s": service.astype(str).to_numpy(),
+                         "u": usage_type.fillna("").astype(str).to_numpy()})
+    uniq = keys.drop_duplicates()
+    factors = {k: lookup(*k) for k in zip(uniq["p"], uniq["s"], uniq["u"])}
+    return np.array([factors[k] for k in zip(keys["p"], keys["s"], keys["u"])], dtype=float)
 
 
 #: Provider service names (FOCUS ``ServiceName``, Azure meter categories) -> CCF's service codes,

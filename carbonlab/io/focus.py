@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from carbonlab import schema
-from carbonlab.hardware import instances
+from carbonlab.hardware import instance_key, instances
 from carbonlab.io import classify
 
 REQUIRED = ["ChargePeriodStart", "ChargePeriodEnd", "ProviderName", "ServiceName", "ChargeCategory",
@@ -141,7 +141,7 @@ def parse_focus(raw: pd.DataFrame, *, name: str = "<FOCUS data>", lenient: bool 
 
     inst = instances()
     stripped = itype.fillna("").astype(str).str.replace(r"^(db|cache)\.", "", regex=True)
-    keys = pd.MultiIndex.from_arrays([provider.fillna(""), stripped])
+    keys = pd.MultiIndex.from_arrays([provider.fillna(""), instance_key(stripped)])
     found = inst[["vcpu", "gpu_count"]].reindex(keys)
     known = found["vcpu"].notna().to_numpy()
     vcpu = found["vcpu"].to_numpy(dtype=float)
