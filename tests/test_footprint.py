@@ -98,3 +98,45 @@ def test_custom_stage_callable(usage):
     fp = FootprintChain(m, facility=double_pue).run(usage_cube(usage, m.coefficient_set))
     assert float(fp["energy"].sum()) == pytest.approx(2 * float(ref["energy"].sum()))
     assert "doubled" in fp.attrs["assumed"]
+
+
+def test_memory_beyond_benchmark_matches_ccf_cur_pipeline(usage_table):
+    # CCF's own CUR pipeline, harness sample aws_cur_example.csv row 1 (shared/peers/ccf/README.md, "Sample run"):
+    # BoxUsage:m5.large, 24 instance-hours in us-east-1 -> memory_kwh 0.0673341928, compute_kwh 0.1337484
+    t = usage_table([dict(kind="compute", quantity=48.0, unit="vCPU-h", instance_type="m5.large",
+                          start="2024-01-01T00:00Z", end="2024-01-02T00:00Z")])
+    fp = carbonlab.estimate(t, "ccf")
+    pue = float(fp["pue"].sel(region="us-east-1"))
+    memory = float(fp["energy_it"].sel(component="memory").sum()) * pue
+    cpu = float(fp["energy_it"].sel(component="cpu").sum()) * pue
+    assert memory == pytest.approx(0.0673341928, rel=1e-9)
+    assert cpu == pytest.approx(0.13374840000000002, rel=1e-9)
+    off = carbonlab.estimate(t, carbonlab.methodology("ccf").replace(memory_beyond_benchmark=False))
+    assert float(off["energy_it"].sel(component="memory").sum()) == 0.0
+
+
+def test_current_gpus_use_their_datasheet_watts(usage_table):
+    # p5.48xlarge carries 8 H100 (instances dataset); ccf_2026 watts for H100 from coefficients/gpu_power.csv
+    from carbonlab import load_table
+    t = usage_table([dict(kind="gpu", quantity=8.0, unit="GPU-h", instance_type="p5.48xlarge", utilization=0.6)])
+    fp = carbonlab.estimate(t, "carbonlab")
+    gpu = load_table("coefficients", "gpu_power").query("coefficient_set == 'ccf_2026' and provider == 'aws' "
+                                                       "and gpu_model == 'Nvidia H100'").iloc[0]
+    expected = 8.0 * (gpu["min_watts"] + 0.6 * (gpu["max_watts"] - gpu["min_watts"])) / 1000
+    assert float(fp["energy_it"].sel(component="gpu").sum()) == pytest.approx(expected, rel=1e-12)
+    assert gpu["max_watts"] == 700.0   # NVIDIA H100 SXM5 datasheet, up to 700 W
+
+
+@pytest.mark.parametrize("a, b", [
+    (dict(kind="compute", quantity=2.0, unit="vCPU-h"), dict(kind="compute", quantity=7200.0, unit="vCPU-s")),
+    (dict(kind="network", quantity=1.0, unit="TB"), dict(kind="network", quantity=1000.0, unit="GB")),
+    (dict(kind="storage", quantity=744.0, unit="TB-h", storage_class="ssd", end="2025-02-01T00:00Z"),
+     dict(kind="storage", quantity=1000.0, unit="GB-Mo", storage_class="ssd", end="2025-02-01T00:00Z")),
+    (dict(kind="memory", quantity=1.0, unit="GiB-h"), dict(kind="memory", quantity=1.073741824, unit="GB-h")),
+])
+def test_unit_invariance(usage_table, a, b):
+    # the same usage in different units gives the same footprint (xclim-style unit-invariance test)
+    fa = carbonlab.estimate(usage_table([a]), "carbonlab")
+    fb = carbonlab.estimate(usage_table([b]), "carbonlab")
+    for v in ("energy", "co2e_operational", "co2e_embodied", "water"):
+        assert float(fa[v].sum()) == pytest.approx(float(fb[v].sum()), rel=1e-12), v
