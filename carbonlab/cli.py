@@ -31,7 +31,7 @@ def _run(path: Path, methodology: str, out: Path, *, label: str) -> dict:
     steps.update()
     steps.set_postfix_str("usage cube")
     chain = FootprintChain.from_methodology(methodology)
-    cube = usage_cube(usage, chain.methodology.coefficient_set, name=path.name)
+    cube = usage_cube(usage, **chain.methodology.cube_options, name=path.name)
     steps.update()
     steps.set_postfix_str("footprint")
     fp = chain.run(cube)

@@ -85,7 +85,8 @@ def _classify(t: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     return qty, reason
 
 
-def _contributions(t: pd.DataFrame, qty: np.ndarray, coefficient_set: str) -> dict[str, np.ndarray]:
+def _contributions(t: pd.DataFrame, qty: np.ndarray, coefficient_set: str,
+                   embodied_model: str = "teads_baseline") -> dict[str, np.ndarray]:
     """Per-record amount of every cube variable (zero where a record does not feed it)."""
     n = len(t)
     out = {v: np.zeros(n) for vs in CUBE_VARIABLES.values() for v in vs}
@@ -98,7 +99,7 @@ def _contributions(t: pd.DataFrame, qty: np.ndarray, coefficient_set: str) -> di
         m = kind == k
         if not m.any():
             continue
-        c = coef_fn(t.loc[m], coefficient_set)
+        c = coef_fn(t.loc[m], coefficient_set, **({"embodied_model": embodied_model} if k == "compute" else {}))
         hours = qty[m] * rf[m]
         out[hours_var][m] = qty[m]
         span = hours * (c["max_watts"].to_numpy() - c["min_watts"].to_numpy()) / 1000.0
@@ -164,7 +165,7 @@ def _unattributed_table(t: pd.DataFrame, reason: np.ndarray) -> xr.Dataset:
 
 
 def usage_cube(usage: pd.DataFrame, coefficient_set: str = "ccf_2026", *, account: bool = False,
-               name: str = "usage table") -> xr.Dataset:
+               name: str = "usage table", embodied_model: str = "teads_baseline") -> xr.Dataset:
     """Aggregate a UsageTable into the hourly usage cube.
 
     Parameters
@@ -178,6 +179,9 @@ def usage_cube(usage: pd.DataFrame, coefficient_set: str = "ccf_2026", *, accoun
         Keep an ``account`` dimension.
     name : str
         How to name the input in error messages.
+    embodied_model : {"teads_baseline", "boavizta"}
+        Which TE and resource share feed ``embodied_reserved``
+        (:func:`carbonlab.hardware.compute_coefficients`).
 
     Returns
     -------
@@ -191,7 +195,7 @@ def usage_cube(usage: pd.DataFrame, coefficient_set: str = "ccf_2026", *, accoun
     qty, reason = _classify(t)
     ok = reason == ""
     placed = t.loc[ok].reset_index(drop=True)
-    contrib = _contributions(placed, qty[ok], coefficient_set)
+    contrib = _contributions(placed, qty[ok], coefficient_set, embodied_model)
 
     start_ns = pd.DatetimeIndex(placed["start"]).asi8
     end_ns = pd.DatetimeIndex(placed["end"]).asi8
@@ -239,11 +243,14 @@ def usage_cube(usage: pd.DataFrame, coefficient_set: str = "ccf_2026", *, accoun
     ds.attrs = {
         "title": "carbonlab usage cube",
         "coefficient_set": coefficient_set,
+        "embodied_model": embodied_model,
         "records_in": int(len(t)),
         "records_unattributed": int((~ok).sum()),
         "source_files": "\n".join(sorted(t["source_file"].dropna().astype(str).unique())),
         "Conventions": "CF-1.10",
     }
+    if embodied_model == "boavizta":
+        ds.attrs["embodied_assumed"] = "\n".join(hardware.boavizta_assumed(placed))
     return ds
 
 

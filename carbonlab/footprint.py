@@ -66,6 +66,12 @@ def _embodied_teads(ds: xr.Dataset, m: Methodology):
     return {"co2e_embodied": schema.set_attrs(kg * 1000.0, "co2e_embodied", model="teads_baseline")}, []
 
 
+def _embodied_boavizta(ds: xr.Dataset, m: Methodology):
+    kg = embodied.sci_embodied_from_reserved(ds["embodied_reserved"], lifespan_years=m.amortization_years)
+    notes = [n for n in ds.attrs.get("embodied_assumed", "").splitlines() if n]
+    return {"co2e_embodied": schema.set_attrs(kg * 1000.0, "co2e_embodied", model="boavizta")}, notes
+
+
 def _embodied_none(ds: xr.Dataset, m: Methodology):
     return {"co2e_embodied": schema.set_attrs(xr.zeros_like(ds["embodied_reserved"]), "co2e_embodied",
                                               model="none")}, []
@@ -83,7 +89,7 @@ def _water_wue(ds: xr.Dataset, m: Methodology):
 ENERGY_MODELS = {"ccf": _energy_ccf}
 FACILITY_MODELS = {"pue": _facility_pue}
 GRID_MODELS = {"intensity": _grid_intensity}
-EMBODIED_MODELS = {"teads_baseline": _embodied_teads, "none": _embodied_none}
+EMBODIED_MODELS = {"teads_baseline": _embodied_teads, "boavizta": _embodied_boavizta, "none": _embodied_none}
 WATER_MODELS = {"wue": _water_wue}
 
 Stage = str | Callable | None
@@ -153,10 +159,11 @@ class FootprintChain:
             ``wue``, ``water``, with the methodology's provenance in attrs.
         """
         m = self.methodology
-        built = cube.attrs.get("coefficient_set")
-        if built != m.coefficient_set:
-            raise ValueError(f"the cube was built with coefficient set {built!r} but methodology {m.id!r} "
-                             f"uses {m.coefficient_set!r}; pass the UsageTable to estimate() instead")
+        for key, wanted in m.cube_options.items():
+            built = cube.attrs.get(key, "teads_baseline" if key == "embodied_model" else None)
+            if built != wanted:
+                raise ValueError(f"the cube was built with {key.replace('_', ' ')} {built!r} but methodology "
+                                 f"{m.id!r} needs {wanted!r}; pass the UsageTable to estimate() instead")
         ds = cube.copy()
         assumed: list[str] = [f"parameter {p}: default" for p in m.assumed]
         for _, model in self.stages():
@@ -168,10 +175,10 @@ class FootprintChain:
         return ds
 
 
-def _as_cube(usage, coefficient_set: str, account: bool) -> xr.Dataset:
+def _as_cube(usage, m: Methodology, account: bool) -> xr.Dataset:
     if isinstance(usage, xr.Dataset):
         return usage
-    return usage_cube(usage, coefficient_set, account=account)
+    return usage_cube(usage, **m.cube_options, account=account)
 
 
 def estimate(usage, methodology: str | Methodology = "carbonlab", *, account: bool = False) -> xr.Dataset:
@@ -192,7 +199,7 @@ def estimate(usage, methodology: str | Methodology = "carbonlab", *, account: bo
         The Footprint (see :meth:`FootprintChain.run`).
     """
     chain = FootprintChain.from_methodology(methodology)
-    return chain.run(_as_cube(usage, chain.methodology.coefficient_set, account))
+    return chain.run(_as_cube(usage, chain.methodology, account))
 
 
 def compare(usage, methodologies, *, account: bool = False) -> xr.Dataset:
@@ -202,7 +209,8 @@ def compare(usage, methodologies, *, account: bool = False) -> xr.Dataset:
     ----------
     usage : pandas.DataFrame
         A UsageTable (each methodology builds the cube it needs; cubes are
-        shared between methodologies with the same coefficient set).
+        shared between methodologies with the same
+        :attr:`Methodology.hardware_key`).
     methodologies : sequence of str or Methodology
     account : bool, default False
 
@@ -216,12 +224,12 @@ def compare(usage, methodologies, *, account: bool = False) -> xr.Dataset:
     ids = [m.id for m in ms]
     if len(set(ids)) != len(ids):
         raise ValueError(f"methodology ids must be distinct, got {ids}")
-    cubes: dict[str, xr.Dataset] = {}
+    cubes: dict[tuple, xr.Dataset] = {}
     runs = []
     for m in ms:
-        if m.coefficient_set not in cubes:
-            cubes[m.coefficient_set] = _as_cube(usage, m.coefficient_set, account)
-        runs.append(FootprintChain(m).run(cubes[m.coefficient_set]))
+        if m.hardware_key not in cubes:
+            cubes[m.hardware_key] = _as_cube(usage, m, account)
+        runs.append(FootprintChain(m).run(cubes[m.hardware_key]))
     dim = pd.Index(ids, name=METHODOLOGY)
     out = xr.concat(runs, dim=dim, data_vars="different", coords="different", compat="equals",
                     join="outer", combine_attrs="drop_conflicts")

@@ -13,7 +13,7 @@ import functools
 import numpy as np
 import pandas as pd
 
-from carbonlab import datasets
+from carbonlab import datasets, embodied
 from carbonlab.energy import ccf_memory_beyond_benchmark, ccf_watts
 
 #: Families whose chips CCF fixes at 2 regardless of vCPU count (``AWSMemoryEstimatesBuilder``).
@@ -80,7 +80,8 @@ def _spec_memory(architectures: str, spec: dict, fallback: float) -> float:
     return float(sum(values) / len(values)) or fallback
 
 
-def compute_coefficients(records: pd.DataFrame, coefficient_set: str) -> pd.DataFrame:
+def compute_coefficients(records: pd.DataFrame, coefficient_set: str, *,
+                         embodied_model: str = "teads_baseline") -> pd.DataFrame:
     """Coefficients of compute records.
 
     Parameters
@@ -89,6 +90,10 @@ def compute_coefficients(records: pd.DataFrame, coefficient_set: str) -> pd.Data
         Columns ``provider`` and ``instance_type``.
     coefficient_set : str
         ``ccf_2020`` or ``ccf_2026``.
+    embodied_model : {"teads_baseline", "boavizta"}
+        Where TE comes from: the instance table's ``embodied_kg`` shared by
+        vCPU, or :func:`boavizta_embodied` (server TE by components, and the
+        instance's share of it by component).
 
     Returns
     -------
@@ -97,7 +102,8 @@ def compute_coefficients(records: pd.DataFrame, coefficient_set: str) -> pd.Data
         ``vcpu`` [1], ``memory_extra_gb`` (memory beyond the SPECpower server
         per instance-hour, CCF's rule, AWS and Azure only) [GB],
         ``embodied_kg`` [kg] and ``resource_share`` [1] (instance vCPU /
-        platform vCPU; NaN for unknown types), ``known`` (bool).
+        platform vCPU, or the Boavizta share; NaN for unknown types),
+        ``known`` (bool).
     """
     tables = _cpu_tables(coefficient_set)
     inst = instances()
@@ -126,7 +132,77 @@ def compute_coefficients(records: pd.DataFrame, coefficient_set: str) -> pd.Data
             row.update(vcpu=np.nan, memory_extra_gb=0.0, embodied_kg=np.nan, resource_share=np.nan)
         rows.append(row)
     table = pd.DataFrame(rows, index=uniq)
+    if embodied_model == "boavizta":
+        boa = boavizta_embodied().reindex(pd.MultiIndex.from_tuples(list(uniq)))
+        table["embodied_kg"] = boa["server_kg"].to_numpy()
+        table["resource_share"] = boa["share"].to_numpy()
+    elif embodied_model != "teads_baseline":
+        raise ValueError(f"unknown embodied model {embodied_model!r} for the usage cube")
     return table.reindex(keys).set_axis(records.index)
+
+
+#: Generic server of :func:`boavizta_embodied` for families without a row in ``platforms``: Boavizta's
+#: default die area per core [mm2], vCPUs per socket (CCF's chip convention), module size [GB].
+BOAVIZTA_GENERIC = {"die_mm2_per_core": 24.5, "vcpu_per_socket": 96, "module_gb": 32.0, "gpu_unit_kg": 150.0}
+
+
+@functools.cache
+def boavizta_embodied() -> pd.DataFrame:
+    """Server TE and each instance type's share of it under Boavizta's component model.
+
+    The server of a family is its row in the shipped ``platforms`` table, or
+    else a generic server built from the instance table's platform (rules in
+    ``datasets/platforms/DATACARD.md``).  The instance's share weights memory
+    by memory share and everything else by vCPU share
+    (:func:`carbonlab.embodied.boavizta_instance_share`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed like :func:`instances`: ``server_kg`` (TE of the server) [kg],
+        ``instance_kg`` (the instance's part of it over the server's life)
+        [kg], ``share`` = instance_kg / server_kg [1], ``platform``
+        (``"table"`` or ``"generic"``).
+    """
+    inst = instances()
+    plat = datasets.load_table("platforms").set_index(["provider", "family"])
+    keys = list(zip(inst.index.get_level_values(0), inst["family"]))
+    listed = np.array([k in plat.index for k in keys])
+    p = plat.reindex(keys)
+    g = BOAVIZTA_GENERIC
+    arm = inst["architecture"].str.contains("Graviton|Ampere", regex=True).to_numpy()
+    pv = inst["platform_vcpu"].to_numpy(float)
+    sockets = np.ceil(pv / g["vcpu_per_socket"])
+    cores = np.where(arm, pv, pv / 2)
+    gen_gpus = np.round(inst["gpu_count"].to_numpy(float) * pv / inst["vcpu"].to_numpy(float))
+    pick = lambda col, generic: np.where(listed, p[col].to_numpy(float), generic)  # noqa: E731
+    server_vcpu = pick("platform_vcpu", pv)
+    server_mem = pick("platform_memory_gb", inst["platform_memory_gb"].to_numpy(float))
+    parts = embodied.boavizta_server(
+        cpu_die_mm2=pick("cpu_die_mm2", cores * g["die_mm2_per_core"] / sockets),
+        cpu_units=pick("cpu_units", sockets),
+        ram_gb=pick("ram_gb", np.full(len(inst), g["module_gb"])),
+        ram_units=pick("ram_units", np.ceil(inst["platform_memory_gb"].to_numpy(float) / g["module_gb"])),
+        ssd_gb=pick("ssd_gb", 0.0), ssd_units=pick("ssd_units", 0.0), hdd_units=pick("hdd_units", 0.0),
+        psu_units=pick("psu_units", embodied.BOAVIZTA_PSU_UNITS),
+        psu_unit_kg=pick("psu_unit_kg", embodied.BOAVIZTA_PSU_UNIT_KG),
+        case=np.where(listed, p["case_type"].fillna("rack").to_numpy(dtype=object), "rack"),
+        gpu_units=pick("gpu_units", gen_gpus), gpu_unit_kg=pick("gpu_unit_kg", g["gpu_unit_kg"]))
+    server = sum(parts.values())
+    share = embodied.boavizta_instance_share(parts, vcpu_share=inst["vcpu"].to_numpy(float) / server_vcpu,
+                                             memory_share=inst["memory_gb"].to_numpy(float) / server_mem)
+    return pd.DataFrame({"server_kg": server, "instance_kg": share, "share": share / server,
+                         "platform": np.where(listed, "table", "generic")}, index=inst.index)
+
+
+def boavizta_assumed(records: pd.DataFrame) -> list[str]:
+    """Notes for the compute records whose server under :func:`boavizta_embodied` is the generic one."""
+    compute = records[records["kind"] == "compute"]
+    keys = pd.MultiIndex.from_arrays([compute["provider"].astype(str), instance_key(compute["instance_type"])])
+    boa = boavizta_embodied()
+    generic = sorted(k for k in keys.unique() if k in boa.index and boa.loc[k, "platform"] == "generic")
+    return [f"{p}:{t} embodied (boavizta): no row in the platforms table, generic server from the instance "
+            f"table ({boa.loc[(p, t), 'server_kg']:.1f} kg)" for p, t in generic]
 
 
 def gpu_coefficients(records: pd.DataFrame, coefficient_set: str) -> pd.DataFrame:

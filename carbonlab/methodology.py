@@ -25,7 +25,7 @@ CHOICES: dict[str, tuple] = {
     "pue_fleet": ("ccf_2020", "provider_2024"),
     "grid_source": ("ccf_factors", "regions_annual"),
     "resolution": ("annual",),
-    "embodied_model": ("teads_baseline", "none"),
+    "embodied_model": ("teads_baseline", "boavizta", "none"),
     "wue_source": ("region", "none"),
 }
 
@@ -73,8 +73,11 @@ class Methodology:
         Bases to compute (``location_average``, ``location_marginal``, ``market``).
     resolution : {"annual"}
         Temporal resolution of the grid signal.
-    embodied_model : {"teads_baseline", "none"}
-        How TE is obtained.
+    embodied_model : {"teads_baseline", "boavizta", "none"}
+        How TE is obtained: the Teads/CCF baseline per platform shared by
+        vCPU, Boavizta's bottom-up component model with a share per
+        component (:func:`carbonlab.embodied.boavizta_server`), or no
+        embodied emissions.
     amortization_years : float
         Expected lifespan EL of the hardware. [year]
     wue_source : {"region", "none"}
@@ -125,9 +128,15 @@ class Methodology:
         object.__setattr__(self, "bases", tuple(self.bases))
 
     @property
-    def hardware_key(self) -> str:
-        """The parameters a usage cube depends on (it is built per coefficient set)."""
-        return self.coefficient_set
+    def cube_options(self) -> dict[str, str]:
+        """The parameters a usage cube depends on, as keyword arguments of :func:`carbonlab.usage_cube`."""
+        return {"coefficient_set": self.coefficient_set,
+                "embodied_model": "boavizta" if self.embodied_model == "boavizta" else "teads_baseline"}
+
+    @property
+    def hardware_key(self) -> tuple:
+        """Methodologies with equal keys can share one usage cube."""
+        return tuple(sorted(self.cube_options.items()))
 
     def parameters(self) -> dict:
         """All parameter values, as plain JSON-able Python objects."""
