@@ -36,7 +36,9 @@ KINDS = ("compute", "gpu", "memory", "storage", "network", "unknown")
 COMPONENTS = ("cpu", "gpu", "memory", "storage", "network")
 
 #: Grid-signal bases (the ``basis`` dimension).
-BASES = ("location_average", "location_marginal", "market")
+BASES = ("location_average", "location_marginal", "market", "location_average_direct")
+#: ``location_average`` is the life-cycle grid average (Electricity Maps' default and GSF's annual value);
+#: ``location_average_direct`` counts stack emissions only (issue 4).
 
 # --- UsageTable --------------------------------------------------------------
 #: Canonical UsageTable columns, their pandas dtype and whether a reader must fill them.
@@ -249,3 +251,50 @@ VARIABLES.update({
         description="Difference between two allocation versions for one account, attributed to groups of "
                     "parameters (Shapley values, or sequential steps); sums to the total change."),
 })  # allocation (issue 5)
+
+
+# grid signals (issue 4)
+VARIABLES.update({
+    "grid_intensity_filled": dict(
+        units="1", long_name="grid intensity gap-filled flag", cell_methods="time: point",
+        description="True where a reader filled a missing hour of the grid signal (linear interpolation up to "
+                    "max_gap hours, else the month x hour-of-day mean of the zone)."),
+    "grid_cfe_share": dict(
+        units="1", long_name="carbon-free share of grid electricity", cell_methods="time: mean",
+        description="Fraction of the electricity consumed in the zone from low-carbon sources (renewables "
+                    "and nuclear), Electricity Maps' 'Low Carbon Percentage' / 'CFE%' divided by 100."),
+    "grid_renewable_share": dict(
+        units="1", long_name="renewable share of grid electricity", cell_methods="time: mean",
+        description="Fraction of the electricity consumed in the zone from renewable sources (nuclear "
+                    "excluded), Electricity Maps' 'Renewable Percentage' divided by 100."),
+    "grid_estimated": dict(
+        units="1", long_name="grid signal estimated by the data provider", cell_methods="time: point",
+        description="True where Electricity Maps flags the hour as estimated (modelled, not measured)."),
+    "marginal_emission_factor": dict(
+        units="g kWh-1", long_name="marginal emission factor", cell_methods="time: mean",
+        description="Slope of hourly changes in emissions on hourly changes in fossil generation "
+                    "(Siler-Evans, Azevedo and Morgan 2012), per group of hours."),
+    "marginal_emission_factor_stderr": dict(
+        units="g kWh-1", long_name="standard error of the marginal emission factor", cell_methods="time: mean",
+        description="Ordinary-least-squares standard error of the slope."),
+    "marginal_intercept": dict(
+        units="kg", long_name="intercept of the marginal regression", cell_methods="time: mean",
+        description="Change in hourly emissions not explained by the change in fossil generation."),
+    "marginal_r2": dict(units="1", long_name="coefficient of determination of the marginal regression",
+                        cell_methods="time: mean", description="R squared of the least-squares fit."),
+    "marginal_n": dict(units="1", long_name="number of hourly changes in the regression",
+                       cell_methods="time: sum", description="Pairs of consecutive hours used in the fit."),
+    "cfe_score": dict(
+        units="1", long_name="carbon-free energy score (hourly matched)", cell_methods="time: mean",
+        description="Share of the load met in the same hour by contracted clean energy, plus the grid's "
+                    "carbon-free share of the unmatched remainder (Google-style 24/7 CFE)."),
+    "energy_matched": dict(units="kWh", long_name="load matched by clean supply in the same hour",
+                           cell_methods="time: sum", description="min(load, clean supply) per hour."),
+    "clean_surplus": dict(units="kWh", long_name="clean supply not matched to load in its hour",
+                          cell_methods="time: sum", description="max(0, clean supply - load) per hour; "
+                                                                "hourly matching does not carry it to another hour."),
+    "market_step_energy": dict(
+        units="kWh", long_name="energy by step of the Scope 2 market-based hierarchy", cell_methods="time: sum",
+        description="Facility energy covered by each step: contractual instruments (EACs, PPAs), "
+                    "supplier-specific factor, residual mix, grid average."),
+})
