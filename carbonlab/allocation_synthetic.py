@@ -108,7 +108,8 @@ def synthetic_provider(seed: int = 0, *, n_accounts: int = 300, n_services: int 
                        regions=REGIONS, start: str = "2022-01", n_months: int = 38,
                        idle_fraction: float = 0.3, internal_fraction: float = 0.15,
                        spare_fraction: float = 0.1, racks_per_service: int = 12,
-                       clusters_per_region: int = 2, archetypes: bool = True, pue: float = 1.15) -> Provider:
+                       clusters_per_region: int = 2, refresh_years: float = 6.0, archetypes: bool = True,
+                       pue: float = 1.15) -> Provider:
     """A deterministic synthetic provider.
 
     Parameters
@@ -133,6 +134,9 @@ def synthetic_provider(seed: int = 0, *, n_accounts: int = 300, n_services: int 
     racks_per_service : int
         Racks of each catalogue service with dedicated racks in each region (generated ones get 2).
     clusters_per_region : int
+    refresh_years : float
+        Each rack slot's hardware is replaced after this many years (its first rack has a random
+        age); the replaced rack is retired, the new one installed in that month. [year]
     archetypes : bool
         Add the three archetypal accounts in the first region.
     pue : float
@@ -242,19 +246,36 @@ def synthetic_provider(seed: int = 0, *, n_accounts: int = 300, n_services: int 
                     racks.append((name, f"{region}-c{c}", kind))
                     load.append(pd.DataFrame({"time": months, "rack": name, "capacity": 0.0,
                                               "power": RACK_POWER[kind][0]}))
-    racks = pd.DataFrame(racks, columns=["rack", "cluster", "kind"])
-    racks["embodied"] = racks["kind"].map(RACK_EMBODIED)
-    age = rng.integers(0, 84, len(racks))  # fleet installed over the 7 years before ``start``
-    age[racks["kind"].to_numpy() == "spare"] = rng.integers(0, 12, (racks["kind"] == "spare").sum())
-    racks["installed"] = [pd.Timestamp(start) - pd.DateOffset(months=int(a)) for a in age]
+    # every rack slot is refreshed after ``refresh_years``: a new rack (name suffix -gN) replaces it
+    refresh = int(round(12 * refresh_years))
+    slots = pd.DataFrame(racks, columns=["slot", "cluster", "kind"])
+    first_age = rng.integers(0, refresh, len(slots))
+    spare = slots["kind"].to_numpy() == "spare"
+    first_age[spare] = rng.integers(0, 12, spare.sum())  # expansion racks are recent
+    first_age = pd.Series(first_age, index=slots["slot"])
     load = pd.concat(load, ignore_index=True)
     rack_use = pd.concat(rack_use, ignore_index=True) if rack_use else pd.DataFrame(
         columns=["time", "rack", "service", "used"])
+
+    def generation(table):
+        t_index = (table["time"].dt.year - months[0].year) * 12 + table["time"].dt.month - months[0].month
+        return (first_age.loc[table["rack"]].to_numpy() + t_index.to_numpy()) // refresh
+
+    gen = generation(load)
+    pairs = pd.DataFrame({"slot": load["rack"], "gen": gen}).drop_duplicates().merge(slots, on="slot")
+    for table, g in ((load, gen), (rack_use, generation(rack_use))):
+        table["rack"] = np.where(g == 0, table["rack"], table["rack"] + "-g" + g.astype(str))
+    racks = pd.DataFrame({"rack": np.where(pairs["gen"] == 0, pairs["slot"], pairs["slot"] + "-g" + pairs["gen"].astype(str)),
+                          "cluster": pairs["cluster"], "kind": pairs["kind"],
+                          "embodied": pairs["kind"].map(RACK_EMBODIED)})
+    offsets = (pairs["gen"] * refresh - first_age.loc[pairs["slot"]].to_numpy()).to_numpy()
+    racks["installed"] = [pd.Timestamp(start) + pd.DateOffset(months=int(o)) for o in offsets]
+    racks["retired"] = [pd.Timestamp(start) + pd.DateOffset(months=int(o) + refresh) for o in offsets]
     # cluster inventory from the racks' energy
     clusters = pd.DataFrame([(f"{reg[0]}-c{c}", reg[0], reg[1]) for reg in regions for c in range(clusters_per_region)],
                             columns=["cluster", "region", "geography"])
-    slots = racks.groupby("cluster").size()
-    clusters["building_embodied"] = 200.0 * clusters["cluster"].map(slots).fillna(0).to_numpy()
+    per_cluster = slots.groupby("cluster").size()
+    clusters["building_embodied"] = 200.0 * clusters["cluster"].map(per_cluster).fillna(0).to_numpy()
     clusters["commissioned"] = [pd.Timestamp(start) - pd.DateOffset(months=int(m))
                                 for m in rng.integers(24, 120, len(clusters))]
     energy = load.merge(racks[["rack", "cluster"]], on="rack").assign(
