@@ -316,7 +316,7 @@ def test_units_of_the_allocation_variables_parse_in_pint():
 
 
 # --- properties --------------------------------------------------------------------------------
-AMOUNT = st.floats(0.0, 100.0, allow_nan=False, allow_infinity=False)
+AMOUNT = st.floats(0.0, 100.0, allow_nan=False, allow_infinity=False, allow_subnormal=False)
 
 
 @st.composite
