@@ -12,6 +12,12 @@ read_focus
     FinOps FOCUS exports to a UsageTable.
 list_datasets, load_table, data_card
     Shipped reference data.
+totals, total, variants, sweep, tornado, decompose, rerun
+    Methodology studies: totals by any dimension, sweeps of one parameter,
+    one-at-a-time sensitivity, the stages behind a difference.
+``ds.carbon``
+    The same functions and the figures as methods of a Footprint
+    (:mod:`carbonlab.accessor`, registered on import).
 """
 
 __version__ = "0.1.0"
@@ -21,8 +27,11 @@ from carbonlab.datasets import data_card, list_datasets, load_table
 from carbonlab.footprint import FootprintChain, compare, estimate, summary, to_tidy
 from carbonlab.io.focus import read_focus
 from carbonlab.methodology import Methodology, list_methodologies, methodology
+from carbonlab.sensitivity import decompose, rerun, sweep, tornado, total, totals, variants
+from carbonlab import accessor  # noqa: F401  (registers ds.carbon)
 
 __all__ = [
     "FootprintChain", "Methodology", "compare", "data_card", "estimate", "list_datasets",
     "list_methodologies", "load_table", "methodology", "read_focus", "summary", "to_tidy", "usage_cube",
+    "decompose", "rerun", "sweep", "tornado", "total", "totals", "variants",
 ]

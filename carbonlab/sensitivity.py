@@ -1,0 +1,425 @@
+"""How much a footprint moves when the methodology changes.
+
+A methodology is a value, so a study of it is a loop over values:
+
+* :func:`variants` and :func:`sweep` vary one parameter over values and
+  stack the footprints along the ``methodology`` dimension (with the
+  parameter's value as a coordinate on it);
+* :func:`tornado` changes one parameter at a time over its plausible range
+  (:data:`RANGES`) and ranks the parameters by how far they move a total;
+* :func:`decompose` splits the difference between two methodologies into the
+  stages of the chain that cause it (coefficients, PUE, grid, embodied,
+  water), for a waterfall chart;
+* :func:`totals` and :func:`total` reduce a Footprint to totals by any
+  dimension or to one number.
+
+Every evaluation reuses one usage cube per :attr:`Methodology.hardware_key`
+and keeps only the totals, so a tornado over ten knobs costs about ten
+footprints, not ten cubes.
+
+References
+----------
+.. [saltelli2008] A. Saltelli et al., *Global Sensitivity Analysis. The
+   Primer*, Wiley, 2008, ch. 1 (one-at-a-time designs and their limits),
+   https://doi.org/10.1002/9780470725184, accessed 2026-11-22.
+.. [shapley1953] L. S. Shapley, "A value for n-person games", Contributions
+   to the Theory of Games II, 1953, pp. 307-317,
+   https://doi.org/10.1515/9781400881970-018
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import fields
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from carbonlab import schema
+from carbonlab.cube import usage_cube
+from carbonlab.footprint import FootprintChain, compare
+from carbonlab.methodology import CHOICES, Methodology, methodology as get_methodology
+from carbonlab.schema import BASIS, COMPONENT, METHODOLOGY, TIME
+
+__all__ = ["STAGE_PARAMETERS", "RANGES", "METRICS", "totals", "total", "variants", "sweep", "evaluate",
+           "rerun", "tornado", "decompose"]
+
+#: The stage of the chain each methodology parameter belongs to, in the order of the chain.
+#: Parameters a later version adds and that are not listed here form a stage ``other``.
+STAGE_PARAMETERS: dict[str, tuple[str, ...]] = {
+    "coefficients": ("coefficient_set", "default_utilization", "memory_beyond_benchmark", "memory_coefficient",
+                     "ssd_coefficient", "hdd_coefficient", "network_coefficient"),
+    "PUE": ("pue_source", "pue_fleet"),
+    "grid": ("grid_source", "resolution"),
+    "embodied": ("embodied_model", "amortization_years"),
+    "water": ("wue_source",),
+}
+
+#: Plausible alternative values of each knob for :func:`tornado` (the base value is always included).
+#: Categorical knobs list every choice; numeric ones a range with its source.
+RANGES: dict[str, tuple] = {
+    # EMBODIED.md section 1 and the issue: servers kept 3 to 8 years (4 in CCF/Teads, 6 in AWS CCFT v3)
+    "amortization_years": (3.0, 8.0),
+    # Barroso and Hoelzle, "The Case for Energy-Proportional Computing", IEEE Computer 40(12), 2007,
+    # https://doi.org/10.1109/MC.2007.443: servers spend most of their time between 10 % and 50 % utilisation
+    "default_utilization": (0.1, 0.5),
+    # CCF's 0.392 W/GB vs Boavizta's 0.284 W/GB for RAM (EMBODIED.md section 3) [kWh GB-1 h-1]
+    "memory_coefficient": (0.000284, 0.000392),
+    "memory_beyond_benchmark": (False, True),
+    "coefficient_set": CHOICES["coefficient_set"],
+    "pue_source": CHOICES["pue_source"],
+    "pue_fleet": CHOICES["pue_fleet"],
+    "grid_source": CHOICES["grid_source"],
+    "resolution": CHOICES["resolution"],
+    "embodied_model": tuple(c for c in CHOICES["embodied_model"] if c != "none"),
+}
+
+#: Scalar metrics of a footprint: name -> (unit, description).
+METRICS: dict[str, tuple[str, str]] = {
+    "co2e": ("t", "operational (one basis) plus embodied emissions"),
+    "co2e_operational": ("t", "operational emissions (one basis)"),
+    "co2e_embodied": ("t", "embodied emissions"),
+    "energy": ("kWh", "facility energy"),
+    "energy_it": ("kWh", "IT energy"),
+    "water": ("L", "water consumption"),
+}
+
+_AMOUNTS = ("energy_it", "energy", "co2e_operational", "co2e_embodied", "water")
+_FOOTPRINT_ONLY = ("energy_it", "pue", "energy", "grid_intensity", "co2e_operational", "co2e_embodied",
+                   "wue", "water")
+
+
+# --------------------------------------------------------------------------------------------- totals
+
+def totals(fp: xr.Dataset, by=None, *, freq: str | None = None) -> xr.Dataset:
+    """Amounts of a Footprint summed over every dimension but ``by``.
+
+    Parameters
+    ----------
+    fp : xarray.Dataset
+        A Footprint, or a comparison (a ``methodology`` dimension is kept).
+    by : str or sequence of str, optional
+        Dimensions to keep (``"region"``, ``"service"``, ``"time"``,
+        ``"component"``, ``"account"``); ``basis`` and ``methodology`` are
+        always kept.
+    freq : str, optional
+        With ``"time"`` in ``by``, a pandas frequency to sum the hours into
+        (``"MS"`` months, ``"D"`` days).
+
+    Returns
+    -------
+    xarray.Dataset
+        ``energy_it`` [kWh], ``energy`` [kWh], ``co2e_operational`` [g],
+        ``co2e_embodied`` [g], ``water`` [L], with registry attrs.
+
+    Examples
+    --------
+    One hour of an m5.large (2 vCPU) in us-east-1:
+
+    >>> import pandas as pd, carbonlab
+    >>> usage = pd.DataFrame(dict(start=["2025-01-01T00:00Z"], end=["2025-01-01T01:00Z"], provider=["aws"],
+    ...     region=["us-east-1"], service=["vm"], kind=["compute"], instance_type=["m5.large"],
+    ...     quantity=[2.0], unit=["vCPU-h"], source_file=["doc"], source_row=[1]))
+    >>> t = totals(carbonlab.estimate(usage, "ccf"), by="region")
+    >>> t["co2e_operational"].dims, t["co2e_operational"].attrs["units"]
+    (('region', 'basis'), 'g')
+    """
+    by = [by] if isinstance(by, str) else list(by or [])
+    keep = set(by) | {METHODOLOGY, BASIS}
+    out = {}
+    for name in _AMOUNTS:
+        da = fp[name]
+        missing = [d for d in by if d not in fp.dims]
+        if missing:
+            raise KeyError(f"the footprint has no dimension {missing[0]!r}; dimensions: {sorted(fp.dims)}")
+        # min_count: a basis a methodology of a comparison does not compute stays missing, not 0
+        summed = da.sum([d for d in da.dims if d not in keep], min_count=1)
+        if freq is not None and TIME in summed.dims:
+            summed = summed.resample({TIME: freq}).sum(min_count=1)
+        out[name] = schema.set_attrs(summed, name)
+    return xr.Dataset(out, attrs={k: v for k, v in fp.attrs.items() if k != "history"})
+
+
+def total(fp: xr.Dataset, metric: str = "co2e", *, basis: str | None = None):
+    """One number of a Footprint (one per methodology of a comparison).
+
+    Parameters
+    ----------
+    fp : xarray.Dataset
+    metric : str, default "co2e"
+        A key of :data:`METRICS`: ``co2e`` (operational on ``basis`` plus
+        embodied) [t], ``co2e_operational`` [t], ``co2e_embodied`` [t],
+        ``energy`` [kWh], ``energy_it`` [kWh], ``water`` [L].
+    basis : str, optional
+        Basis of the operational emissions; the footprint's first by default.
+
+    Returns
+    -------
+    float or xarray.DataArray
+        A float, or a DataArray on ``methodology`` for a comparison.
+    """
+    if metric not in METRICS:
+        raise KeyError(f"unknown metric {metric!r}; metrics: {sorted(METRICS)}")
+    t = totals(fp)
+    basis = basis or str(fp[BASIS].values[0])
+    if metric in ("co2e", "co2e_operational") and basis not in fp[BASIS].values:
+        raise KeyError(f"the footprint has no basis {basis!r}; bases: {list(fp[BASIS].values)}")
+    op = t["co2e_operational"].sel({BASIS: basis}, drop=True) / 1e6
+    value = {"co2e": lambda: op + t["co2e_embodied"] / 1e6, "co2e_operational": lambda: op,
+             "co2e_embodied": lambda: t["co2e_embodied"] / 1e6, "energy": lambda: t["energy"],
+             "energy_it": lambda: t["energy_it"], "water": lambda: t["water"]}[metric]()
+    value = value.drop_attrs() if hasattr(value, "drop_attrs") else value
+    value.attrs = {"units": METRICS[metric][0], "long_name": METRICS[metric][1]}
+    return value if METHODOLOGY in value.dims else float(value)
+
+
+# --------------------------------------------------------------------------------------------- sweeps
+
+def variants(base: str | Methodology, parameter: str, values) -> list[Methodology]:
+    """Methodologies equal to ``base`` but for one parameter.
+
+    Parameters
+    ----------
+    base : str or Methodology
+    parameter : str
+        A field of :class:`Methodology`.
+    values : sequence
+        Its values; ids are made by :meth:`Methodology.replace`
+        (``carbonlab[amortization_years=6]``).
+
+    Returns
+    -------
+    list of Methodology
+
+    Examples
+    --------
+    >>> [m.id for m in variants("carbonlab", "amortization_years", [4, 6])]
+    ['carbonlab[amortization_years=4]', 'carbonlab[amortization_years=6]']
+    """
+    base = get_methodology(base)
+    if parameter not in {f.name for f in fields(Methodology)}:
+        raise KeyError(f"{parameter!r} is not a methodology parameter")
+    return [base.replace(**{parameter: v}) for v in values]
+
+
+def sweep(usage, base: str | Methodology, parameter: str, values, *, account: bool = False) -> xr.Dataset:
+    """Footprints of one usage for a parameter swept over values.
+
+    Parameters
+    ----------
+    usage : pandas.DataFrame
+        A UsageTable.
+    base : str or Methodology
+    parameter : str
+    values : sequence
+    account : bool, default False
+
+    Returns
+    -------
+    xarray.Dataset
+        :func:`carbonlab.compare` of :func:`variants`, with a coordinate
+        named ``parameter`` on the ``methodology`` dimension holding the values
+        (``ds.swap_dims(methodology=parameter)`` makes it the dimension).
+    """
+    values = list(values)
+    out = compare(usage, variants(base, parameter, values), account=account)
+    return out.assign_coords({parameter: (METHODOLOGY, values)})
+
+
+def _as_cube(usage, m: Methodology) -> xr.Dataset:
+    if isinstance(usage, xr.Dataset):
+        return usage.drop_vars([v for v in _FOOTPRINT_ONLY if v in usage.variables]
+                               + [c for c in (BASIS, COMPONENT) if c in usage.coords])
+    return usage_cube(usage, **m.cube_options)
+
+
+def rerun(fp: xr.Dataset, methodology: str | Methodology) -> xr.Dataset:
+    """The Footprint of the same usage under another methodology.
+
+    Parameters
+    ----------
+    fp : xarray.Dataset
+        A Footprint (or a usage cube), e.g. read back from ``footprint.nc``.
+    methodology : str or Methodology
+        Must have the same :attr:`Methodology.hardware_key` as the cube the
+        footprint was built on (coefficient set and embodied TE); late knobs
+        (utilisation, PUE, grid, amortisation, water) can all change.
+
+    Returns
+    -------
+    xarray.Dataset
+    """
+    m = get_methodology(methodology)
+    return FootprintChain(m).run(_as_cube(fp, m))
+
+
+def evaluate(usage, methodologies, *, metric: str = "co2e", basis: str | None = None) -> pd.Series:
+    """One number per methodology, keeping only the totals.
+
+    Parameters
+    ----------
+    usage : pandas.DataFrame or xarray.Dataset
+        A UsageTable, or a usage cube or Footprint (then every methodology
+        must have the hardware key it was built with).
+    methodologies : sequence of str or Methodology
+    metric : str, default "co2e"
+        A key of :data:`METRICS`.
+    basis : str, optional
+        Basis of the operational part; each methodology's first by default.
+        When given, each methodology computes that basis only.
+
+    Returns
+    -------
+    pandas.Series
+        Indexed by methodology id, in the metric's unit (``attrs["units"]``).
+    """
+    cubes: dict[tuple, xr.Dataset] = {}
+    values = {}
+    for m in (get_methodology(m) for m in methodologies):
+        if basis is not None:
+            m = m.replace(id=m.id, bases=(basis,))
+        if m.hardware_key not in cubes:
+            cubes[m.hardware_key] = _as_cube(usage, m)
+        values[m.id] = total(FootprintChain(m).run(cubes[m.hardware_key]), metric, basis=basis)
+    out = pd.Series(values, name=metric, dtype=float)
+    out.index.name = METHODOLOGY
+    out.attrs["units"] = METRICS[metric][0]
+    return out
+
+
+# --------------------------------------------------------------------------------------------- tornado
+
+def tornado(usage, base: str | Methodology = "carbonlab", ranges: dict | None = None, *, metric: str = "co2e",
+            basis: str | None = None) -> pd.DataFrame:
+    """One-at-a-time sensitivity of a total to each knob [saltelli2008]_.
+
+    Each parameter is set in turn to each of its alternative values, the
+    others staying at ``base``; the low and high ends are the smallest and
+    largest totals reached (the base value included).
+
+    Parameters
+    ----------
+    usage : pandas.DataFrame or xarray.Dataset
+        A UsageTable (every knob), or a cube or Footprint (only knobs that
+        keep its hardware key; pass ``ranges`` accordingly).
+    base : str or Methodology, default "carbonlab"
+    ranges : dict, optional
+        Parameter -> alternative values; :data:`RANGES` by default.
+    metric : str, default "co2e"
+    basis : str, optional
+        Basis of the operational part (the base's first by default).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per parameter, largest swing first: ``parameter``,
+        ``base_value``, ``low_value``, ``high_value``, ``base``, ``low``,
+        ``high``, ``swing`` (high - low), ``swing_pct`` (of base) and
+        ``units``.  One-at-a-time ranges ignore interactions between knobs.
+    """
+    base = get_methodology(base)
+    basis = basis or base.bases[0]
+    ranges = RANGES if ranges is None else ranges
+    ms, where = [base.replace(id="base")], {}
+    for param, values in ranges.items():
+        for v in values:
+            if v != getattr(base, param):
+                m = base.replace(**{param: v})
+                where[m.id] = (param, v)
+                ms.append(m)
+    values = evaluate(usage, ms, metric=metric, basis=basis)
+    ref = float(values["base"])
+    rows = []
+    for param in ranges:
+        reached = [(getattr(base, param), ref)] + [(v, float(values[i])) for i, (p, v) in where.items()
+                                                   if p == param]
+        lo = min(reached, key=lambda t: t[1])
+        hi = max(reached, key=lambda t: t[1])
+        rows.append(dict(parameter=param, base_value=getattr(base, param), low_value=lo[0], high_value=hi[0],
+                         base=ref, low=lo[1], high=hi[1], swing=hi[1] - lo[1],
+                         swing_pct=100 * (hi[1] - lo[1]) / ref if ref else np.nan, units=values.attrs["units"]))
+    out = pd.DataFrame(rows).sort_values("swing", ascending=False, kind="stable").reset_index(drop=True)
+    out.attrs = {"methodology": base.id, "metric": metric, "basis": basis, "units": values.attrs["units"]}
+    return out
+
+
+# --------------------------------------------------------------------------------------------- waterfall
+
+def _stage_of(param: str) -> str:
+    for stage, params in STAGE_PARAMETERS.items():
+        if param in params:
+            return stage
+    return "other"
+
+
+def decompose(usage, start: str | Methodology, end: str | Methodology, *, metric: str = "co2e",
+              basis: str = "location_average", method: str = "shapley") -> pd.DataFrame:
+    """Split the difference of a total between two methodologies into the stages that cause it.
+
+    The parameters that differ are grouped by stage (:data:`STAGE_PARAMETERS`).
+    ``sequential`` switches the stages from ``start`` to ``end`` in the order
+    of the chain; each step's change is the total after minus before (the
+    split depends on that order).  ``shapley`` averages each stage's change
+    over every order [shapley1953]_ (:math:`2^k` footprints for :math:`k`
+    differing stages).  Either way the changes sum to end - start exactly.
+
+    Parameters
+    ----------
+    usage : pandas.DataFrame or xarray.Dataset
+    start, end : str or Methodology
+    metric : str, default "co2e"
+    basis : str, default "location_average"
+        Basis of the operational part; both methodologies compute only it.
+    method : {"shapley", "sequential"}
+
+    Returns
+    -------
+    pandas.DataFrame
+        Rows ``start``, one per stage of the chain, ``end``; columns
+        ``step``, ``kind`` (``total`` or ``change``), ``value``,
+        ``parameters`` (what the stage changes, ``name: a -> b``) and
+        ``units``.  Stages that do not differ have a change of 0.
+    """
+    if method not in ("shapley", "sequential"):
+        raise ValueError(f"method must be 'shapley' or 'sequential', not {method!r}")
+    start, end = get_methodology(start), get_methodology(end)
+    a, b = start.parameters(), end.parameters()
+    changed = {p: (a[p], b[p]) for p in a if p != "bases" and a[p] != b[p]}
+    stages = list(STAGE_PARAMETERS) + (["other"] if any(_stage_of(p) == "other" for p in changed) else [])
+    by_stage = {s: {p: v for p, v in changed.items() if _stage_of(p) == s} for s in stages}
+    differ = [s for s in stages if by_stage[s]]
+
+    def variant(switched) -> Methodology:
+        kw = {p: v[1] for s in switched for p, v in by_stage[s].items()}
+        kw = {k: tuple(v) if isinstance(v, list) else v for k, v in kw.items()}
+        return start.replace(id="+".join(("start",) + tuple(switched)), bases=(basis,), **kw)
+
+    if method == "shapley":
+        subsets = [s for n in range(len(differ) + 1) for s in itertools.combinations(differ, n)]
+    else:
+        subsets = [tuple(differ[:i]) for i in range(len(differ) + 1)]
+    values = evaluate(usage, [variant(s) for s in subsets], metric=metric, basis=basis)
+    value = {s: float(values[variant(s).id]) for s in subsets}
+    change = dict.fromkeys(stages, 0.0)
+    k = len(differ)
+    for i, s in enumerate(differ):
+        if method == "sequential":
+            change[s] = value[tuple(differ[: i + 1])] - value[tuple(differ[:i])]
+            continue
+        for subset in subsets:
+            if s in subset:
+                continue
+            weight = math.factorial(len(subset)) * math.factorial(k - len(subset) - 1) / math.factorial(k)
+            grown = tuple(x for x in differ if x in subset or x == s)
+            change[s] += weight * (value[grown] - value[subset])
+    units = values.attrs["units"]
+    rows = [dict(step=f"start: {start.id}", kind="total", value=value[()], parameters="", units=units)]
+    rows += [dict(step=s, kind="change", value=change[s], units=units,
+                  parameters="; ".join(f"{p}: {v[0]} -> {v[1]}" for p, v in by_stage[s].items())) for s in stages]
+    rows.append(dict(step=f"end: {end.id}", kind="total", value=value[tuple(differ)], parameters="", units=units))
+    out = pd.DataFrame(rows)
+    out.attrs = {"start": start.id, "end": end.id, "metric": metric, "basis": basis, "method": method,
+                 "units": units}
+    return out
