@@ -59,6 +59,8 @@ EVIDENCE = {"P": "published by the provider", "S": "secondary source", "A": "ass
 VERSIONS = ("v1", "v2", "v3")
 
 #: Every version parameter and its allowed values (``"years"``: whole months of a positive duration).
+#: Every combination conserves the inventory; all but ``overhead_key="spend"`` are also monotonic in an
+#: account's own usage (an economic overhead key can move overhead away from a growing customer).
 PARAMETERS: dict[str, tuple | str] = {
     "bases": ("subset", ALLOCATION_BASES),
     "region_level": ("region", "geography"),
