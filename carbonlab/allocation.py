@@ -64,7 +64,7 @@ VERSIONS = ("v1", "v2", "v3")
 PARAMETERS: dict[str, tuple | str] = {
     "bases": ("subset", ALLOCATION_BASES),
     "region_level": ("region", "geography"),
-    "unused_capacity": ("spread", "provider"),
+    "unused_capacity": ("spread", "pool", "provider"),
     "overhead": ("allocate", "provider"),
     "overhead_key": ("power", "spend"),
     "dependencies": ("resolve", "parent_customers", "provider"),
@@ -401,16 +401,20 @@ def allocation_chain(provider: Provider, version) -> AllocationChain:
         ut = used_total[ix.ru_rm]
         share = np.where(ut > 0, np.divide(ix.used, ut, out=np.zeros(len(ut)), where=ut > 0),
                          1.0 / n_services[ix.ru_rm])
-        pooled = ~is_service_rack | (n_services == 0)
+        pooled = (~is_service_rack | (n_services == 0)).astype(float)
     else:
         cap = ix.capacity[ix.ru_rm]
         share = np.divide(ix.used, cap, out=np.zeros(len(cap)), where=cap > 0)
         idle = np.where(is_service_rack, 1.0 - np.bincount(ix.ru_rm, share, n_rm), 0.0)
-        kept[0] += _group_sum(ix.rm_rt, rack * idle[:, None, None], nrt)
-        pooled = ~is_service_rack
+        pooled = (~is_service_rack).astype(float)
+        if par["unused_capacity"] == "pool" and par["overhead"] == "allocate":
+            pooled += idle  # idle capacity joins the region's shared pool
+        else:
+            kept[0] += _group_sum(ix.rm_rt, rack * idle[:, None, None], nrt)
     rack_to_service = _csr(share, ix.ru_node, ix.ru_rm, (nnode, n_rm))
-    # shared overhead: the region-month pool of networking and spare racks
-    pool = _csr(np.ones(pooled.sum()), ix.rm_rt[pooled], np.flatnonzero(pooled), (nrt, n_rm))
+    # shared overhead: the region-month pool of networking and spare racks (and pooled idle capacity)
+    member = np.flatnonzero(pooled)
+    pool = _csr(pooled[member], ix.rm_rt[member], member, (nrt, n_rm))
     pooled_emissions = (pool @ rack.reshape(n_rm, 6)).reshape(nrt, 3, 2)
     nodes = np.arange(nnode)
     if par["overhead"] == "allocate":

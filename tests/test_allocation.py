@@ -89,6 +89,18 @@ def test_toy_factor_is_one_over_one_minus_idle(ccft_note_toy_section_4_2):
     assert v2["Z"] == v1["Z"] == pytest.approx(40.0)     # rack B has no idle capacity
 
 
+def test_toy_idle_capacity_pooled_region_wide(ccft_note_toy_section_4_2):
+    # the other reading of "proportionally allocated to all customers": rack A's idle 15 t joins the
+    # region's pool and follows the power key (compute draws 6 x 0.75 = 4.5 for used capacity, storage 4)
+    version = allocation.load_version("v2").replace(unused_capacity="pool")
+    totals = _account_totals(allocation.allocate(ccft_note_toy_section_4_2, version))
+    compute = 45.0 + 15.0 * 4.5 / 8.5
+    np.testing.assert_allclose(totals[["X", "Y", "Z"]], [compute * 50 / 75, compute * 25 / 75,
+                                                         40.0 + 15.0 * 4.0 / 8.5], rtol=1e-12)
+    kept_with_overhead = allocation.allocate(ccft_note_toy_section_4_2, version.replace(overhead="provider"))
+    assert float(kept_with_overhead.co2e_kept.sel(kept="unused_capacity", basis="market").sum()) == pytest.approx(15.0)
+
+
 def test_shipped_toy_provider_matches_the_hand_built_one(ccft_note_toy_section_4_2):
     for version in ("v1", "v2"):
         pd.testing.assert_series_equal(_account_totals(allocation.allocate(toy_provider(), version)),
