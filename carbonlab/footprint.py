@@ -8,6 +8,7 @@ several and concatenates them along a ``methodology`` dimension.
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass
 from typing import Callable
@@ -53,12 +54,26 @@ def _facility_pue(ds: xr.Dataset, m: Methodology):
     return {"pue": pue, "energy": schema.set_attrs(total, "energy")}, assumed
 
 
-def _grid_intensity(ds: xr.Dataset, m: Methodology):
+def _grid_intensity(ds: xr.Dataset, m: Methodology, signal=None, instruments=None):
+    details: dict = {}
     signal, assumed = intensity.grid_intensity(ds[TIME].values, ds[REGION].values, ds["provider"].values,
-                                               source=m.grid_source, bases=m.bases, resolution=m.resolution)
+                                               source=m.grid_source, bases=m.bases, resolution=m.resolution,
+                                               signal=signal, instruments=instruments, energy=ds["energy"],
+                                               details=details)
     signal = signal.assign_coords({TIME: ds[TIME], REGION: ds[REGION]})
     co2e = grid.location_based(ds["energy"], signal)
-    return {"grid_intensity": signal, "co2e_operational": schema.set_attrs(co2e, "co2e_operational")}, assumed
+    out = {"grid_intensity": signal, "co2e_operational": schema.set_attrs(co2e, "co2e_operational")}
+    # the Scope 2 hierarchy's steps in kWh per region; NaN when the methodology has no market basis
+    steps = details.get("market_step_energy", intensity.empty_market_steps(ds[REGION].values))
+    out["market_step_energy"] = steps.assign_coords({REGION: ds[REGION]})
+    return out, assumed
+
+
+def _grid_stage(signal, instruments):
+    """The grid stage with a user's own signal and/or contractual instruments (None: the methodology's)."""
+    if signal is None and instruments is None:
+        return None
+    return functools.partial(_grid_intensity, signal=signal, instruments=instruments)
 
 
 def _embodied_teads(ds: xr.Dataset, m: Methodology):
@@ -181,7 +196,8 @@ def _as_cube(usage, m: Methodology, account: bool) -> xr.Dataset:
     return usage_cube(usage, **m.cube_options, account=account)
 
 
-def estimate(usage, methodology: str | Methodology = "carbonlab", *, account: bool = False) -> xr.Dataset:
+def estimate(usage, methodology: str | Methodology = "carbonlab", *, account: bool = False,
+             intensity=None, instruments=None) -> xr.Dataset:
     """Footprint of cloud usage under one methodology.
 
     Parameters
@@ -192,17 +208,24 @@ def estimate(usage, methodology: str | Methodology = "carbonlab", *, account: bo
         A preset name (:func:`carbonlab.list_methodologies`) or a value.
     account : bool, default False
         Keep an ``account`` dimension (UsageTable input only).
+    intensity : xarray.Dataset or xarray.DataArray, optional
+        Your own grid signal (e.g. ``carbonlab.read_electricitymaps(files)``),
+        used instead of the methodology's source wherever it covers a region
+        and basis (:func:`carbonlab.intensity.grid_intensity`).
+    instruments : pandas.DataFrame or path, optional
+        Contractual instruments for the market basis
+        (:func:`carbonlab.market.validate_instruments`).
 
     Returns
     -------
     xarray.Dataset
         The Footprint (see :meth:`FootprintChain.run`).
     """
-    chain = FootprintChain.from_methodology(methodology)
+    chain = FootprintChain.from_methodology(methodology, grid=_grid_stage(intensity, instruments))
     return chain.run(_as_cube(usage, chain.methodology, account))
 
 
-def compare(usage, methodologies, *, account: bool = False) -> xr.Dataset:
+def compare(usage, methodologies, *, account: bool = False, intensity=None, instruments=None) -> xr.Dataset:
     """Footprints of the same usage under several methodologies.
 
     Parameters
@@ -213,6 +236,8 @@ def compare(usage, methodologies, *, account: bool = False) -> xr.Dataset:
         :attr:`Methodology.hardware_key`).
     methodologies : sequence of str or Methodology
     account : bool, default False
+    intensity, instruments : optional
+        As in :func:`estimate`, for every methodology.
 
     Returns
     -------
@@ -229,7 +254,7 @@ def compare(usage, methodologies, *, account: bool = False) -> xr.Dataset:
     for m in ms:
         if m.hardware_key not in cubes:
             cubes[m.hardware_key] = _as_cube(usage, m, account)
-        runs.append(FootprintChain(m).run(cubes[m.hardware_key]))
+        runs.append(FootprintChain(m, grid=_grid_stage(intensity, instruments)).run(cubes[m.hardware_key]))
     dim = pd.Index(ids, name=METHODOLOGY)
     out = xr.concat(runs, dim=dim, data_vars="different", coords="different", compat="equals",
                     join="outer", combine_attrs="drop_conflicts")

@@ -1,36 +1,91 @@
 """Grid carbon-intensity signals on (time, region, basis).
 
-A signal is an array of grams CO2e per kWh on ``time`` x ``region`` x
-``basis``.  Sources are registered by name in :data:`SOURCES`; each returns
-the array and the list of fallbacks it applied (recorded in a Footprint's
-``assumed`` attr), never a silent default.
+A signal is grams CO2e per kWh on ``time`` x ``region`` x ``basis``.  Sources
+are registered by name in :data:`SOURCES`; :func:`grid_intensity` builds the
+array a footprint uses and returns the list of fallbacks it applied (recorded
+in the Footprint's ``assumed`` attr), never a silent default.
 
-Bases: ``location_average`` (grid average, location-based method),
-``location_marginal`` (marginal operating emission rate), ``market``
-(market-based method after the GHG Protocol Scope 2 hierarchy).
+Bases
+-----
+``location_average``
+    Grid average, life cycle (Electricity Maps' default; GSF's annual values).
+``location_average_direct``
+    Grid average, direct (stack) emissions only; hourly sources only.
+``location_marginal``
+    Marginal operating emission rate: measured (WattTime/SGIP MOER) where
+    available, else estimated (Siler-Evans regression), else the region's
+    annual WattTime value.
+``market``
+    Market-based method after the GHG Protocol Scope 2 hierarchy
+    (:mod:`carbonlab.market`): the user's contractual instruments, then the
+    provider's published market-based factor of the region (supplier-specific
+    rate), then the residual mix, then the location-based average of the same
+    source and resolution.  Each step is recorded.
+
+Sources
+-------
+``regions_annual``
+    One annual value per region (GSF Real Time Cloud: Electricity Maps
+    average, WattTime marginal).  Annual only.
+``ccf_factors``
+    Cloud Carbon Footprint's annual factor tables (location average only).
+``grid_profiles``
+    The shipped hourly profiles (``datasets/grid_profiles``): month x
+    weekday/weekend x local hour, scaled to each calendar year's anchor;
+    zones without hourly data take their region's annual value (recorded).
+
+Resolution
+----------
+``hourly`` uses the signal of each hour.  ``monthly`` and ``annual`` use, in
+each hour, the mean of the hourly signal over the whole calendar month or year
+(UTC) that contains it -- a mean that does not depend on the usage.  So a flat
+usage gives the same total at all three resolutions, and the differences
+between them measure only how usage and signal co-vary in time.
+
+A user's own signal (``signal=``: a reader's Dataset or a DataArray on time x
+region or time x zone) replaces the source wherever it covers a region and a
+basis; the rest comes from the methodology's source, recorded.
 """
 
 from __future__ import annotations
+
+import functools
 
 import numpy as np
 import pandas as pd
 import xarray as xr
 
-from carbonlab import datasets, schema
+from carbonlab import datasets, market, schema
+from carbonlab.io.intensity_csv import ZONE, intensity_unit_factor
 from carbonlab.schema import BASIS, REGION, TIME
 
-__all__ = ["grid_intensity", "SOURCES"]
+from carbonlab.market import empty_market_steps  # noqa: E402,F401  (re-exported for the grid stage)
+
+__all__ = ["grid_intensity", "SOURCES", "RESOLUTIONS", "NATIVE_RESOLUTION", "to_resolution", "profile_signal",
+           "list_profiles", "regions_annual", "ccf_factors", "grid_profiles"]
+
+#: Temporal resolutions of a signal, finest first.
+RESOLUTIONS = ("hourly", "monthly", "annual")
+_LOCATION = ("location_average", "location_average_direct", "location_marginal")
 
 
-def _lookup_regions(regions, providers):
-    table = datasets.load_table("regions").set_index(["provider", "region"])
-    keys = list(zip(providers, regions))
-    missing = [k for k in keys if k not in table.index]
-    return table, keys, missing
+# ----------------------------------------------------------------------------------------- regions table
+@functools.cache
+def _regions() -> pd.DataFrame:
+    return datasets.load_table("regions").set_index(["provider", "region"])
 
 
-def _country_fallback(table, provider, region, column):
+def _row(provider: str, region: str):
+    table = _regions()
+    if (provider, region) not in table.index:
+        raise KeyError(f"{provider} region {region!r} is not in the shipped regions dataset; pass your own "
+                       "intensity (estimate(..., intensity=...))")
+    return table.loc[(provider, region)]
+
+
+def _country_fallback(provider, region, column):
     """Mean of the provider's regions in the same country (documented fallback)."""
+    table = _regions()
     if (provider, region) not in table.index:
         return np.nan, None
     country = table.loc[(provider, region), "country"]
@@ -40,38 +95,44 @@ def _country_fallback(table, provider, region, column):
     return float(same[column].mean()), f"{provider}:{region} {column}: mean of {len(same)} regions in {country}"
 
 
-def regions_annual(regions, providers, bases):
-    """Annual location-based average (Electricity Maps) and marginal (WattTime) per region.
+def _annual_value(provider, region, basis):
+    """A region's annual value (GSF) with the country fallback; (value, notes)."""
+    column = {"location_average": "intensity_average", "location_marginal": "intensity_marginal"}.get(basis)
+    if column is None:
+        raise KeyError(f"no annual {basis} value for {provider} region {region!r}: the annual region values "
+                       "are life-cycle averages and marginal rates; use an hourly source or your own signal")
+    value = _row(provider, region)[column] if (provider, region) in _regions().index else np.nan
+    notes = []
+    if pd.isna(value):
+        value, note = _country_fallback(provider, region, column)
+        if note:
+            notes.append(note)
+    if pd.isna(value):
+        raise KeyError(f"no {basis} grid intensity for {provider} region {region!r} in the shipped regions "
+                       "dataset; pass your own intensity (estimate(..., intensity=...))")
+    return float(value), notes
 
-    Market basis: the provider's market-based annual factor where it publishes
-    one, else the location-based average (last step of the Scope 2 hierarchy),
-    recorded as assumed.
+
+# ----------------------------------------------------------------------------------------- sources
+def regions_annual(hours, regions, providers, bases):
+    """Annual Electricity Maps average and WattTime marginal rate per region (GSF Real Time Cloud).
+
+    Returns
+    -------
+    values : numpy.ndarray
+        Shape (1, region, basis). [g kWh-1]
+    assumed : list of str
     """
-    table, keys, _ = _lookup_regions(regions, providers)
-    columns = {"location_average": "intensity_average", "location_marginal": "intensity_marginal",
-               "market": "market_intensity"}
-    values = np.full((len(keys), len(bases)), np.nan)
+    values = np.empty((1, len(regions), len(bases)))
     assumed = []
-    for j, basis in enumerate(bases):
-        col = columns[basis]
-        for i, key in enumerate(keys):
-            v = table[col].get(key, np.nan)
-            if pd.isna(v) and basis == "market":
-                v = table["intensity_average"].get(key, np.nan)
-                if not pd.isna(v):
-                    assumed.append(f"{key[0]}:{key[1]} market: no contractual factor, location average used")
-            if pd.isna(v):
-                v, note = _country_fallback(table, key[0], key[1], col)
-                if note:
-                    assumed.append(note)
-            if pd.isna(v):
-                raise KeyError(f"no {basis} grid intensity for {key[0]} region {key[1]!r} in the shipped "
-                               "regions dataset; pass your own intensity array")
-            values[i, j] = v
+    for i, (r, p) in enumerate(zip(regions, providers)):
+        for j, b in enumerate(bases):
+            values[0, i, j], notes = _annual_value(p, r, b)
+            assumed += notes
     return values, assumed
 
 
-def ccf_factors(regions, providers, bases):
+def ccf_factors(hours, regions, providers, bases):
     """Cloud Carbon Footprint's annual factor tables (location-based average only).
 
     A region missing from CCF's table gets CCF's ``Unknown`` factor of its
@@ -82,53 +143,399 @@ def ccf_factors(regions, providers, bases):
     t = datasets.load_table("coefficients", "ccf_emission_factors")
     t["key"] = t["region_key"].fillna(t["region"]).astype(str)
     lut = {(p, k): v for p, k, v in zip(t["provider"], t["key"], t["intensity"])}
-    values = np.empty((len(regions), 1))
+    values = np.empty((1, len(regions), 1))
     assumed = []
     for i, (p, r) in enumerate(zip(providers, regions)):
         if (p, r) in lut:
-            values[i, 0] = lut[(p, r)]
+            values[0, i, 0] = lut[(p, r)]
         else:
-            values[i, 0] = lut[(p, "Unknown")]
+            values[0, i, 0] = lut[(p, "Unknown")]
             assumed.append(f"{p}:{r} grid: not in CCF's table, CCF's Unknown factor used")
     return values, assumed
 
 
-#: Intensity sources by name: f(regions, providers, bases) -> (values[region, basis] g/kWh, assumed).
-SOURCES = {"regions_annual": regions_annual, "ccf_factors": ccf_factors}
+# ----------------------------------------------------------------------------------------- profiles
+#: Order in which profile sources are preferred per signal: measured before estimated.
+PROFILE_PREFERENCE = {"measured": 0, "siler_evans_estimate": 1}
 
 
-def grid_intensity(time, regions, providers, *, source="regions_annual",
-                   bases=("location_average",), resolution="annual"):
+@functools.cache
+def _profile_tables():
+    series = datasets.load_table("grid_profiles", "series")
+    anchors = datasets.load_table("grid_profiles", "anchors")
+    prof = datasets.load_table("grid_profiles", "profiles")
+    cube = {}
+    for key, grp in prof.groupby(["zone", "signal", "source"], sort=False):
+        arr = np.full((12, 2, 24), np.nan)
+        arr[grp["month"].to_numpy() - 1, (grp["daytype"] == "weekend").to_numpy().astype(int),
+            grp["hour"].to_numpy()] = grp["mean"].to_numpy()
+        cube[key] = arr
+    return series, anchors, cube
+
+
+def list_profiles() -> pd.DataFrame:
+    """The shipped profiles: one row per (zone, signal, source) with method, time zone and reference year."""
+    return _profile_tables()[0].copy()
+
+
+def _choose(zone: str, signal: str):
+    series = _profile_tables()[0]
+    rows = series[(series["zone"] == zone) & (series["signal"] == signal)]
+    if rows.empty:
+        return None
+    rows = rows.assign(rank=rows["method"].map(PROFILE_PREFERENCE).fillna(9)).sort_values(["rank", "source"])
+    return rows.iloc[0]
+
+
+def profile_signal(time, zone: str, signal: str = "location_average", *, source: str | None = None):
+    """Expand a shipped profile onto UTC hours, scaled to each calendar year's anchor.
+
+    Parameters
+    ----------
+    time : array_like of datetime64
+        UTC hour starts (tz-naive).
+    zone : str
+        Grid zone (Electricity Maps zone id).
+    signal : str
+        ``location_average``, ``location_average_direct``, ``location_marginal``
+        or ``grid_cfe_share``.
+    source : str, optional
+        A source of :func:`list_profiles`; default: measured before estimated.
+
+    Returns
+    -------
+    values : numpy.ndarray
+        [g kWh-1] (``grid_cfe_share``: [1])
+    note : str
+        What was used, for the ``assumed`` record.
+
+    Notes
+    -----
+    Each hour takes the profile mean of its local (month, weekday/weekend,
+    hour).  The values of calendar year *y* are then multiplied by
+    :math:`k_y = A_y / \\overline{P}_y`, where :math:`\\overline{P}_y` is the
+    mean of the expanded profile over all hours of *y* and :math:`A_y` the
+    anchor of *y* -- or the anchor of the profile's reference year when *y*
+    has none -- so the signal's mean over each year equals its anchor.
+
+    Examples
+    --------
+    >>> t = pd.date_range("2023-01-01", "2023-12-31 23:00", freq="h").values
+    >>> v, note = profile_signal(t, "US-MIDA-PJM")
+    >>> round(float(v.mean()), 3)          # the 2023 anchor: Electricity Maps PJM, life cycle
+    392.403
+    """
+    series, anchors, cube = _profile_tables()
+    if source is None:
+        row = _choose(zone, signal)
+        if row is None:
+            raise KeyError(f"no {signal} profile for zone {zone!r}; see carbonlab.intensity.list_profiles()")
+    else:
+        sel = series[(series["zone"] == zone) & (series["signal"] == signal) & (series["source"] == source)]
+        if sel.empty:
+            raise KeyError(f"no {signal} profile {source!r} for zone {zone!r}")
+        row = sel.iloc[0]
+    arr = cube[(zone, signal, row["source"])]
+    t = pd.DatetimeIndex(time)
+    years = sorted(set(t.year))
+    anc = anchors[(anchors["zone"] == zone) & (anchors["signal"] == signal) & (anchors["source"] == row["source"])]
+    anc = dict(zip(anc["year"], anc["annual_mean"]))
+    ref = int(row["reference_year"])
+    out = np.empty(len(t))
+    used = []
+    for y in years:
+        full = pd.date_range(f"{y}-01-01", f"{y}-12-31 23:00", freq="h", tz="UTC").tz_convert(row["timezone"])
+        lut = arr[full.month - 1, (full.day_of_week >= 5).astype(int), full.hour]
+        k = anc.get(y, anc[ref]) / lut.mean()
+        mask = t.year == y
+        local = t[mask].tz_localize("UTC").tz_convert(row["timezone"])
+        out[mask] = k * arr[local.month - 1, (local.day_of_week >= 5).astype(int), local.hour]
+        used.append(f"{y}" if y in anc else f"{y}<-{ref}")
+    note = (f"{signal} of zone {zone}: profile {row['source']} ({row['method']}), scaled to annual anchors "
+            f"{', '.join(used)}")
+    return out, note
+
+
+def grid_profiles(hours, regions, providers, bases):
+    """Hourly signals from the shipped profiles; the region's annual value where its zone has none.
+
+    Returns
+    -------
+    values : numpy.ndarray
+        Shape (hour, region, basis). [g kWh-1]
+    assumed : list of str
+    """
+    values = np.empty((len(hours), len(regions), len(bases)))
+    assumed = []
+    for i, (r, p) in enumerate(zip(regions, providers)):
+        zone = _row(p, r)["grid_zone"]
+        for j, b in enumerate(bases):
+            row = _choose(zone, b) if isinstance(zone, str) else None
+            if row is not None:
+                values[:, i, j], note = profile_signal(hours, zone, b)
+                assumed.append(f"{p}:{r} {note}")
+            else:
+                values[:, i, j], notes = _annual_value(p, r, b)
+                assumed += notes + [f"{p}:{r} {b}: no hourly data for zone {zone}, annual value "
+                                    f"{values[0, i, j]:.2f} g/kWh used in every hour"]
+    return values, assumed
+
+
+#: Intensity sources by name: f(hours, regions, providers, bases) -> (values[hour or 1, region, basis], assumed).
+SOURCES = {"regions_annual": regions_annual, "ccf_factors": ccf_factors, "grid_profiles": grid_profiles}
+#: Finest resolution each source has.
+NATIVE_RESOLUTION = {"regions_annual": "annual", "ccf_factors": "annual", "grid_profiles": "hourly"}
+
+
+# ----------------------------------------------------------------------------------------- resolution
+def _period_keys(t: pd.DatetimeIndex, resolution: str) -> np.ndarray:
+    if resolution == "monthly":
+        return (t.year * 100 + t.month).to_numpy()
+    if resolution == "annual":
+        return t.year.to_numpy()
+    return np.arange(len(t))
+
+
+def _hours_for(time: pd.DatetimeIndex, resolution: str) -> pd.DatetimeIndex:
+    """The hours a signal is needed on: the footprint's, or all hours of the calendar months/years it touches."""
+    if resolution == "hourly":
+        return time
+    p = "M" if resolution == "monthly" else "Y"
+    start = time.min().to_period(p).start_time
+    stop = time.max().to_period(p).end_time.floor("h")
+    return pd.date_range(start, stop, freq="h")
+
+
+def to_resolution(signal: xr.DataArray, resolution: str) -> xr.DataArray:
+    """Replace each hour of a signal by its mean over the calendar month or year (UTC).
+
+    Parameters
+    ----------
+    signal : xarray.DataArray
+        On ``time`` (hourly). [g kWh-1]
+    resolution : {"hourly", "monthly", "annual"}
+
+    Returns
+    -------
+    xarray.DataArray
+        Same shape and coordinates; the mean is taken over the hours the
+        signal has in each period (NaN hours skipped).
+    """
+    if resolution not in RESOLUTIONS:
+        raise ValueError(f"resolution {resolution!r} is not one of {RESOLUTIONS}")
+    if resolution == "hourly":
+        return signal
+    keys = xr.DataArray(_period_keys(pd.DatetimeIndex(signal[TIME].values), resolution), dims=TIME,
+                        coords={TIME: signal[TIME]}, name="period")
+    means = signal.groupby(keys).mean(TIME, skipna=True)
+    out = means.sel(period=keys).drop_vars("period")
+    out.attrs = {**signal.attrs, "resolution": resolution}
+    return out.transpose(*signal.dims)
+
+
+# ----------------------------------------------------------------------------------------- user signals
+def _user_array(signal) -> xr.DataArray:
+    if isinstance(signal, xr.Dataset):
+        if "grid_intensity" not in signal:
+            raise ValueError("a Dataset passed as intensity needs a 'grid_intensity' variable (a reader's output)")
+        signal = signal["grid_intensity"]
+    if not isinstance(signal, xr.DataArray):
+        raise TypeError(f"intensity must be an xarray Dataset or DataArray, not {type(signal).__name__}")
+    if TIME not in signal.dims:
+        raise ValueError(f"the intensity signal needs a 'time' dimension (dims: {signal.dims})")
+    space = [d for d in (REGION, ZONE) if d in signal.dims]
+    if len(space) != 1:
+        raise ValueError(f"the intensity signal needs one of the dimensions 'region' or 'zone' (dims: {signal.dims})")
+    if BASIS not in signal.dims:
+        basis = signal.attrs.get("basis")
+        if basis is None:
+            raise ValueError("name the signal's basis: a 'basis' dimension or a 'basis' attribute "
+                             f"(one of {schema.BASES})")
+        signal = signal.expand_dims({BASIS: [basis]})
+    units = signal.attrs.get("units")
+    if units is None:
+        raise ValueError("the intensity signal needs a 'units' attribute (e.g. 'g kWh-1')")
+    factor = intensity_unit_factor(units)
+    extra = [d for d in signal.dims if d not in (TIME, space[0], BASIS)]
+    if extra:
+        raise ValueError(f"the intensity signal has extra dimensions {extra}; select them first")
+    t = pd.DatetimeIndex(signal[TIME].values)
+    if t.tz is not None:
+        signal = signal.assign_coords({TIME: t.tz_convert("UTC").tz_localize(None)})
+    return (signal * factor).transpose(TIME, space[0], BASIS)
+
+
+def _expand_periods(da: xr.DataArray, hours: pd.DatetimeIndex) -> xr.DataArray:
+    """Put a user signal on ``hours``.
+
+    Hourly values are taken as they are; sub-hourly values are averaged into
+    their hour; daily, monthly or annual values (timestamps at midnight of the
+    period's first day) hold for every hour of their period.
+    """
+    t = pd.DatetimeIndex(da[TIME].values)
+    steps = np.diff(t.values) if len(t) > 1 else np.array([np.timedelta64(1, "h")])
+    if (t != t.floor("h")).any() or (steps < np.timedelta64(1, "h")).any():
+        da = da.resample({TIME: "h"}).mean()
+    elif len(t) > 1 and (t == t.normalize()).all() and (steps >= np.timedelta64(1, "D")).all():
+        freq = "Y" if t.is_year_start.all() and (steps >= np.timedelta64(365, "D")).all() else \
+            "M" if t.is_month_start.all() and (steps >= np.timedelta64(28, "D")).all() else "D"
+        pos = t.to_period(freq).get_indexer(hours.to_period(freq))
+        out = da.isel({TIME: np.clip(pos, 0, None)}).where(xr.DataArray(pos >= 0, dims=TIME))
+        return out.assign_coords({TIME: hours})
+    return da.reindex({TIME: hours})
+
+
+def _user_values(signal, hours, regions, providers, bases, resolution):
+    """Values of a user signal per (hour, region, basis) and the mask of pairs it provides."""
+    da = _user_array(signal)
+    space = da.dims[1]
+    da = _expand_periods(da, hours)
+    labels = [str(v) for v in da[space].values]
+    values = np.full((len(hours), len(regions), len(bases)), np.nan)
+    provided = np.zeros((len(regions), len(bases)), dtype=bool)
+    notes = []
+    periods = _period_keys(hours, resolution)
+    for i, (r, p) in enumerate(zip(regions, providers)):
+        keys = [r] if space == REGION else []
+        if space == ZONE and (p, r) in _regions().index:
+            row = _regions().loc[(p, r)]
+            keys = [k for k in (row["grid_zone"], row["watttime_region"]) if isinstance(k, str)]
+        for j, b in enumerate(bases):
+            if b == "market" or b not in da[BASIS].values:
+                continue
+            for k in keys:
+                if k not in labels:
+                    continue
+                col = da.sel({space: k, BASIS: b}).to_numpy().astype(float)
+                ok = np.isfinite(col)
+                if resolution == "hourly":
+                    good = ok.all()
+                else:
+                    good = all(ok[periods == q].any() for q in np.unique(periods))
+                if not good:
+                    notes.append(f"{p}:{r} {b}: your signal ({space} {k}) covers {int(ok.sum())} of {len(ok)} "
+                                 f"hours needed at {resolution} resolution; methodology source used")
+                    continue
+                if not ok.all():
+                    notes.append(f"{p}:{r} {b}: your signal covers {int(ok.sum())} of {len(ok)} hours; "
+                                 f"{resolution} means over the hours it has")
+                values[:, i, j] = col
+                provided[i, j] = True
+                notes.append(f"{p}:{r} {b}: your signal ({space} {k})")
+                break
+    return values, provided, notes
+
+
+# ----------------------------------------------------------------------------------------- entry point
+def grid_intensity(time, regions, providers, *, source="regions_annual", bases=("location_average",),
+                   resolution="annual", signal=None, instruments=None, energy=None, details=None):
     """Build the grid carbon-intensity array for a footprint.
 
     Parameters
     ----------
     time : array_like of datetime64
-        Hours of the footprint.
+        Hours of the footprint (UTC hour starts, tz-naive).
     regions, providers : array_like of str
         Region codes and their providers.
     source : str
         A key of :data:`SOURCES`.
     bases : sequence of str
-        Bases to return.
-    resolution : {"annual"}
-        Temporal resolution of the signal.
+        Bases to return (``location_average``, ``location_average_direct``,
+        ``location_marginal``, ``market``).
+    resolution : {"hourly", "monthly", "annual"}
+        Temporal resolution (module docstring): monthly and annual are the
+        means of the hourly signal over whole calendar months or years.
+    signal : xarray.Dataset or xarray.DataArray, optional
+        Your own signal (a reader's output, or a DataArray on time x region or
+        time x zone with ``units`` and a ``basis`` dimension or attribute); it
+        replaces the source for every region and basis it covers.
+    instruments : pandas.DataFrame or path, optional
+        Contractual instruments for the market basis
+        (:func:`carbonlab.market.validate_instruments`).
+    energy : xarray.DataArray, optional
+        Facility energy on (time, region, ...) [kWh]; needed to match
+        instruments and to record the market steps in kWh.
+    details : dict, optional
+        If given, filled with ``market_step_energy`` (DataArray) and
+        ``instruments_used`` (DataFrame) when the market basis is built.
 
     Returns
     -------
     intensity : xarray.DataArray
         On (time, region, basis). [g kWh-1]
     assumed : list of str
-        Fallbacks applied.
+        Fallbacks applied and signals used.
+
+    Examples
+    --------
+    >>> t = pd.date_range("2025-01-01", periods=3, freq="h").values
+    >>> da, notes = grid_intensity(t, ["eu-north-1"], ["aws"], bases=("location_average", "location_marginal"))
+    >>> da.sel(region="eu-north-1").isel(time=0).values.tolist()     # GSF 2023: Electricity Maps, WattTime
+    [24.71, 791.26]
     """
-    if resolution != "annual":
-        raise ValueError(f"resolution {resolution!r} is not available from source {source!r}")
+    if resolution not in RESOLUTIONS:
+        raise ValueError(f"resolution {resolution!r} is not one of {RESOLUTIONS}")
     try:
         fn = SOURCES[source]
     except KeyError:
         raise KeyError(f"unknown grid source {source!r}; sources: {sorted(SOURCES)}") from None
-    values, assumed = fn(list(regions), list(providers), list(bases))
-    da = xr.DataArray(np.broadcast_to(values, (len(time),) + values.shape).copy(),
-                      dims=(TIME, REGION, BASIS),
-                      coords={TIME: time, REGION: list(regions), BASIS: list(bases)})
-    return schema.set_attrs(da, "grid_intensity", source=source, resolution=resolution), assumed
+    bad = [b for b in bases if b not in schema.BASES]
+    if bad or not len(bases):
+        raise ValueError(f"bad bases {list(bases)}; allowed: {schema.BASES}")
+    native = NATIVE_RESOLUTION[source]
+    if signal is None and RESOLUTIONS.index(resolution) < RESOLUTIONS.index(native):
+        hourly = sorted(k for k, v in NATIVE_RESOLUTION.items() if v == "hourly")
+        raise ValueError(f"resolution {resolution!r} is not available from source {source!r} ({native} only); "
+                         f"use grid_source {hourly} or pass your own signal")
+    time_idx = pd.DatetimeIndex(time)
+    regions, providers = [str(r) for r in regions], [str(p) for p in providers]
+    hours = _hours_for(time_idx, resolution)
+    loc_bases = [b for b in bases if b != "market"]
+    need = list(dict.fromkeys(loc_bases + (["location_average"] if "market" in bases else [])))
+    values = np.full((len(hours), len(regions), len(need)), np.nan)
+    assumed: list[str] = []
+    provided = np.zeros((len(regions), len(need)), dtype=bool)
+    if signal is not None:
+        uv, provided, notes = _user_values(signal, hours, regions, providers, need, resolution)
+        values = np.where(provided[None], uv, values)
+        assumed += notes
+    rest = [i for i in range(len(regions)) if not provided[i].all()]
+    if rest:
+        if source == "ccf_factors" and need != ["location_average"]:
+            raise ValueError(f"CCF's factor tables give location_average only, not {need}")
+        sv, notes = fn(hours, [regions[i] for i in rest], [providers[i] for i in rest], need)
+        sv = np.broadcast_to(sv, (len(hours), len(rest), len(need)))
+        for k, i in enumerate(rest):
+            keep = provided[i]
+            values[:, i, ~keep] = sv[:, k, ~keep]
+        assumed += notes
+        if signal is not None and RESOLUTIONS.index(resolution) < RESOLUTIONS.index(native):
+            assumed.append(f"source {source} is {native}: regions outside your signal keep {native} values")
+    coords = {TIME: hours, REGION: regions, BASIS: need}
+    da = xr.DataArray(values, dims=(TIME, REGION, BASIS), coords=coords)
+    constant = signal is None and NATIVE_RESOLUTION[source] == "annual"
+    da = da if constant else to_resolution(da, resolution)      # a constant needs no averaging (exact values)
+    out = {b: da.sel({BASIS: b}, drop=True) for b in need}
+    if "market" in bases:
+        sup = _regions()["market_intensity"]
+        supplier = xr.DataArray([float(sup.get((p, r), np.nan)) for r, p in zip(regions, providers)],
+                                dims=REGION, coords={REGION: regions})
+        e = None
+        if energy is not None:
+            e = energy.sum([d for d in energy.dims if d not in (TIME, REGION)])
+            e = e.assign_coords({TIME: pd.DatetimeIndex(e[TIME].values), REGION: [str(r) for r in e[REGION].values]})
+            e = e.reindex({TIME: hours}, fill_value=0.0)
+        mk, steps, used = market.market_factor(e, out["location_average"], instruments=instruments, supplier=supplier)
+        out["market"] = mk
+        for r, p, s in zip(regions, providers, supplier.values):
+            assumed.append(f"{p}:{r} market: provider's market-based factor {s} g/kWh (supplier-specific)"
+                           if np.isfinite(s) else
+                           f"{p}:{r} market: no contractual factor, location average used")
+        if details is not None:
+            details["market_step_energy"] = steps
+            details["instruments_used"] = used
+    result = xr.concat([out[b].drop_attrs() for b in bases], dim=BASIS).assign_coords({BASIS: list(bases)})
+    result = result.transpose(TIME, REGION, BASIS).sel({TIME: time_idx})
+    result = result.assign_coords({TIME: np.asarray(time), REGION: regions})
+    return schema.set_attrs(result, "grid_intensity", source=source if signal is None else f"user signal + {source}",
+                            resolution=resolution), assumed

@@ -55,7 +55,8 @@ import xarray as xr
 from carbonlab import schema
 from carbonlab.schema import REGION, TIME
 
-__all__ = ["KINDS", "STEPS", "validate_instruments", "market_factor", "hourly_matching", "cfe_score"]
+__all__ = ["KINDS", "STEPS", "validate_instruments", "market_factor", "empty_market_steps", "hourly_matching",
+           "cfe_score"]
 
 #: Instrument kinds, in the order of the hierarchy.
 KINDS = ("eac", "ppa", "supplier", "residual_mix")
@@ -268,6 +269,14 @@ def market_factor(energy, grid_average, *, instruments=None, supplier=None, name
     used = pd.DataFrame(used_rows, columns=["region", "kind", "start", "end", "mwh", "used_mwh", "surplus_mwh",
                                             "factor"])
     return out, step_da, used
+
+
+def empty_market_steps(regions) -> xr.DataArray:
+    """``market_step_energy`` filled with NaN: the market basis was not computed."""
+    data = np.full((len(regions), len(STEPS)), np.nan)
+    return schema.set_attrs(xr.DataArray(data, dims=(REGION, "market_step"),
+                                         coords={REGION: list(regions), "market_step": list(STEPS)}),
+                            "market_step_energy", note="market basis not computed")
 
 
 def hourly_matching(load, clean) -> xr.Dataset:

@@ -16,6 +16,8 @@ import tomllib
 from dataclasses import dataclass, field, fields
 from importlib import resources
 
+from carbonlab.schema import BASES
+
 __all__ = ["Methodology", "methodology", "list_methodologies", "CHOICES"]
 
 #: Allowed values of the parameters that name a model or a data source.
@@ -23,8 +25,8 @@ CHOICES: dict[str, tuple] = {
     "coefficient_set": ("ccf_2020", "ccf_2026"),
     "pue_source": ("ccf", "region", "fleet"),
     "pue_fleet": ("ccf_2020", "provider_2024"),
-    "grid_source": ("ccf_factors", "regions_annual"),
-    "resolution": ("annual",),
+    "grid_source": ("ccf_factors", "regions_annual", "grid_profiles"),
+    "resolution": ("hourly", "monthly", "annual"),
     "embodied_model": ("teads_baseline", "boavizta", "none"),
     "wue_source": ("region", "none"),
 }
@@ -66,13 +68,16 @@ class Methodology:
         disclosures (fleet value where a region has none), or fleet values only.
     pue_fleet : {"ccf_2020", "provider_2024"}
         Which fleet values the ``region`` and ``fleet`` sources fall back to.
-    grid_source : {"ccf_factors", "regions_annual"}
-        CCF's annual factor tables, or annual Electricity Maps averages and
-        WattTime marginal rates per region (GSF Real Time Cloud).
+    grid_source : {"ccf_factors", "regions_annual", "grid_profiles"}
+        CCF's annual factor tables, annual Electricity Maps averages and
+        WattTime marginal rates per region (GSF Real Time Cloud), or the
+        shipped hourly profiles per grid zone (:mod:`carbonlab.intensity`).
     bases : tuple of str
-        Bases to compute (``location_average``, ``location_marginal``, ``market``).
-    resolution : {"annual"}
-        Temporal resolution of the grid signal.
+        Bases to compute (``location_average``, ``location_average_direct``,
+        ``location_marginal``, ``market``; :data:`carbonlab.schema.BASES`).
+    resolution : {"hourly", "monthly", "annual"}
+        Temporal resolution of the grid signal: monthly and annual use the mean
+        of the hourly signal over each calendar month or year.
     embodied_model : {"teads_baseline", "boavizta", "none"}
         How TE is obtained: the Teads/CCF baseline per platform shared by
         vCPU, Boavizta's bottom-up component model with a share per
@@ -117,7 +122,7 @@ class Methodology:
             if getattr(self, name) not in allowed:
                 raise ValueError(f"methodology {self.id!r}: {name}={getattr(self, name)!r} "
                                  f"is not one of {allowed}")
-        bad = [b for b in self.bases if b not in ("location_average", "location_marginal", "market")]
+        bad = [b for b in self.bases if b not in BASES]
         if bad or not self.bases:
             raise ValueError(f"methodology {self.id!r}: bad bases {self.bases!r}")
         if not 0 <= self.default_utilization <= 1:

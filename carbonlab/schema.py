@@ -256,7 +256,7 @@ VARIABLES.update({
 # grid signals (issue 4)
 VARIABLES.update({
     "grid_intensity_filled": dict(
-        units="1", long_name="grid intensity gap-filled flag", cell_methods="time: point",
+        units="1", long_name="grid intensity gap-filled flag", cell_methods="time: mean",
         description="True where a reader filled a missing hour of the grid signal (linear interpolation up to "
                     "max_gap hours, else the month x hour-of-day mean of the zone)."),
     "grid_cfe_share": dict(
@@ -268,7 +268,7 @@ VARIABLES.update({
         description="Fraction of the electricity consumed in the zone from renewable sources (nuclear "
                     "excluded), Electricity Maps' 'Renewable Percentage' divided by 100."),
     "grid_estimated": dict(
-        units="1", long_name="grid signal estimated by the data provider", cell_methods="time: point",
+        units="1", long_name="grid signal estimated by the data provider", cell_methods="time: mean",
         description="True where Electricity Maps flags the hour as estimated (modelled, not measured)."),
     "marginal_emission_factor": dict(
         units="g kWh-1", long_name="marginal emission factor", cell_methods="time: mean",
