@@ -1,19 +1,24 @@
-"""From a UsageTable to the usage cube on time (hourly, UTC) x region x service.
+"""From a UsageTable (or a billing file, streamed) to the usage cube on time x region x service.
 
 Rules
 -----
 *Placing in time.* A record covering ``[start, end)`` is spread over the UTC
 hours it overlaps in proportion to the overlap (a constant rate over the
-record): an hourly record lands in its hour, a daily record gives 1/24 to each
-of its hours, a record from 10:30 to 11:30 gives half to each hour.
+record): an hourly record lands in its hour, a daily record (Azure's exports)
+gives 1/24 to each of its hours, a monthly record gives 1/720 (30 days) or
+1/744 (31 days) to each hour of its month, a record from 10:30 to 11:30 gives
+half to each hour.
 
 *What cannot be placed* goes to the ``unattributed`` table of the cube, counted
 with its quantity, unit, cost and the reason, never dropped:
-``unknown kind``, ``missing quantity``, ``invalid period`` (no start or end, or
-end not after start), ``unit not convertible`` (a unit that does not measure
-the record's kind), ``missing region``.  For every kind, the quantity of the
-records in equals the cube's total plus the unattributed quantity
-(``tests/test_cube.py`` checks it).
+``unknown kind`` (or the reader's note), ``missing quantity``, ``invalid
+period`` (no start or end, or end not after start), ``unit not convertible``
+(a unit that does not measure the record's kind), ``missing region``.  For
+every kind, the quantity of the records in equals the cube's total plus the
+unattributed quantity (``tests/test_cube.py`` checks it).
+
+*Negative quantities* (usage corrections) are placed like any usage, so they
+net out against what they correct; ``attrs['records_negative']`` counts them.
 
 *Why coefficients enter here.* Watts per vCPU depend on each record's
 micro-architecture, which a region x service cell mixes; summing vCPU-hours
@@ -22,9 +27,16 @@ quantities, the three linear terms of the compute model
 (:func:`carbonlab.energy.ccf_compute_aggregated`) for the methodology's
 coefficient set, so that utilisation, PUE, grid, amortisation and water stay
 late, cheap knobs.  ``attrs["coefficient_set"]`` says which set was used.
+
+*Streaming.* :class:`CubeBuilder` accumulates UsageTable chunks one at a time
+(each chunk is reduced to its occupied cells with ``numpy.bincount``), so a
+billing file larger than memory goes straight from its Arrow batches to the
+cube: ``usage_cube("cur.parquet")``.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -34,6 +46,7 @@ from carbonlab import hardware, schema, units
 from carbonlab.schema import ACCOUNT, REGION, SERVICE, TIME, UNATTRIBUTED
 
 HOUR_NS = 3_600_000_000_000
+_NAT = np.iinfo(np.int64).min
 
 #: Cube variables and the usage kind that feeds each.
 CUBE_VARIABLES = {
@@ -55,78 +68,31 @@ KIND_TOTALS = {
     "network": ("network_gb",),
 }
 
-
-def _classify(t: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """Canonical quantity of each record and the reason it cannot be placed ('' if it can)."""
-    n = len(t)
-    reason = np.full(n, "", dtype=object)
-    qty = np.full(n, np.nan)
-    kind = t["kind"].to_numpy(dtype=object)
-    notes = t["note"].fillna("").to_numpy(dtype=object)
-    unknown = kind == "unknown"
-    reason[unknown] = np.where(notes[unknown] != "", notes[unknown], "unknown kind")
-    raw = t["quantity"].to_numpy(dtype=float)
-    reason[(reason == "") & np.isnan(raw)] = "missing quantity"
-    start, end = t["start"], t["end"]
-    bad_period = (start.isna() | end.isna()).to_numpy().copy()
-    bad_period |= ~bad_period & (end.to_numpy() <= start.to_numpy())
-    reason[(reason == "") & bad_period] = "invalid period"
-    reason[(reason == "") & t["region"].isna().to_numpy()] = "missing region"
-    unit = t["unit"].to_numpy(dtype=object)
-    for (k, u), idx in t.groupby(["kind", "unit"], sort=False, dropna=False).indices.items():
-        if k == "unknown":
-            continue
-        idx = np.asarray(idx)
-        try:
-            qty[idx] = units.to_canonical(raw[idx], u, k, times=start.iloc[idx].to_numpy())
-        except (ValueError, KeyError):
-            reason[idx[reason[idx] == ""]] = "unit not convertible"
-    del unit
-    return qty, reason
+_VARS = [v for vs in CUBE_VARIABLES.values() for v in vs]
+_VI = {v: i for i, v in enumerate(_VARS)}
+#: Placed-cost variable (not a physical quantity; used by the unattributed cost-ratio estimate).
+_COST = "cost_attributed"
+_FIXED_REASONS = ["unknown kind", "missing quantity", "invalid period", "missing region", "unit not convertible"]
 
 
-def _contributions(t: pd.DataFrame, qty: np.ndarray, coefficient_set: str,
-                   embodied_model: str = "teads_baseline") -> dict[str, np.ndarray]:
-    """Per-record amount of every cube variable (zero where a record does not feed it)."""
-    n = len(t)
-    out = {v: np.zeros(n) for vs in CUBE_VARIABLES.values() for v in vs}
-    kind = t["kind"].to_numpy(dtype=object)
-    rf = t["replication"].fillna(1.0).to_numpy(dtype=float)
-    util = t["utilization"].to_numpy(dtype=float)
+def _codes(col: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(codes, categories) of a string column; -1 where missing."""
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        return col.cat.codes.to_numpy().astype(np.int64), np.asarray(col.cat.categories, dtype=object)
+    c, u = pd.factorize(col.astype(object), use_na_sentinel=True)
+    return c.astype(np.int64), np.asarray(u, dtype=object)
 
-    for k, coef_fn, prefix, hours_var in (("compute", hardware.compute_coefficients, "cpu", "vcpu_hours"),
-                                          ("gpu", hardware.gpu_coefficients, "gpu", "gpu_hours")):
-        m = kind == k
-        if not m.any():
-            continue
-        c = coef_fn(t.loc[m], coefficient_set, **({"embodied_model": embodied_model} if k == "compute" else {}))
-        hours = qty[m] * rf[m]
-        out[hours_var][m] = qty[m]
-        span = hours * (c["max_watts"].to_numpy() - c["min_watts"].to_numpy()) / 1000.0
-        u = util[m]
-        measured = ~np.isnan(u)
-        out[f"{prefix}_energy_idle"][m] = hours * c["min_watts"].to_numpy() / 1000.0
-        out[f"{prefix}_energy_span_measured"][m] = np.where(measured, span * np.where(measured, u, 0.0), 0.0)
-        out[f"{prefix}_energy_span_unmeasured"][m] = np.where(measured, 0.0, span)
-        if k == "compute":
-            inst_hours = np.where(c["known"].to_numpy(dtype=bool), hours / c["vcpu"].to_numpy(), 0.0)
-            inst_hours = np.nan_to_num(inst_hours)
-            out["instance_hours"][m] = inst_hours
-            out["memory_extra_gb_hours"][m] = inst_hours * c["memory_extra_gb"].to_numpy()
-            out["embodied_reserved"][m] = np.nan_to_num(
-                inst_hours * c["embodied_kg"].to_numpy() * c["resource_share"].to_numpy())
 
-    m = kind == "memory"
-    out["memory_gb_hours"][m] = qty[m]
-    out["memory_gb_hours_replicated"][m] = qty[m] * rf[m]
-    m = kind == "storage"
-    hdd = t["storage_class"].fillna("").to_numpy(dtype=object) == "hdd"
-    for cls, sel in (("ssd", m & ~hdd), ("hdd", m & hdd)):
-        out[f"storage_{cls}_tb_hours"][sel] = qty[sel]
-        out[f"storage_{cls}_tb_hours_replicated"][sel] = (qty * rf)[sel]
-    m = kind == "network"
-    out["network_gb"][m] = qty[m]
-    return out
+def _ns(col: pd.Series) -> np.ndarray:
+    values = pd.DatetimeIndex(col)
+    if values.tz is None:
+        values = values.tz_localize("UTC")
+    return values.tz_convert("UTC").as_unit("ns").asi8
+
+
+def _days_in_month(ns: np.ndarray) -> np.ndarray:
+    m = ns.view("M8[ns]").astype("M8[M]")
+    return ((m + 1).astype("M8[D]") - m.astype("M8[D]")).astype(np.int64).astype(float)
 
 
 def _spread(start_ns: np.ndarray, end_ns: np.ndarray):
@@ -134,6 +100,8 @@ def _spread(start_ns: np.ndarray, end_ns: np.ndarray):
     h0 = start_ns // HOUR_NS
     h1 = -(-end_ns // HOUR_NS)
     n = (h1 - h0).astype(np.int64)
+    if len(n) and (n == 1).all():
+        return np.arange(len(n)), h0, np.ones(len(n))
     rec = np.repeat(np.arange(len(start_ns)), n)
     first = np.repeat(np.cumsum(n) - n, n)
     hour = h0[rec] + (np.arange(len(rec)) - first)
@@ -143,36 +111,11 @@ def _spread(start_ns: np.ndarray, end_ns: np.ndarray):
     return rec, hour, frac
 
 
-def _unattributed_table(t: pd.DataFrame, reason: np.ndarray) -> xr.Dataset:
-    bad = t.loc[reason != ""].assign(reason=reason[reason != ""])
-    groups = (bad.assign(service=bad["service"].fillna("(none)"), unit=bad["unit"].fillna("(none)"),
-                         cost=bad["cost"].fillna(0.0))
-              .groupby(["service", "kind", "unit", "reason"], sort=True, dropna=False)
-              .agg(quantity=("quantity", "sum"), cost=("cost", "sum"), records=("quantity", "size"))
-              .reset_index())
-    dim = UNATTRIBUTED
-    ds = xr.Dataset(coords={dim: np.arange(len(groups))})
-    for col in ("service", "kind", "unit", "reason"):
-        ds[f"unattributed_{col}"] = xr.DataArray(groups[col].astype(str).to_numpy(dtype=object), dims=dim,
-                                                 attrs={"long_name": f"{col} of unattributed records", "units": "1"})
-    ds["unattributed_quantity"] = schema.set_attrs(xr.DataArray(groups["quantity"].to_numpy(float), dims=dim),
-                                                   "unattributed_quantity")
-    ds["unattributed_cost"] = schema.set_attrs(xr.DataArray(groups["cost"].to_numpy(float), dims=dim),
-                                               "unattributed_cost")
-    ds["unattributed_records"] = schema.set_attrs(xr.DataArray(groups["records"].to_numpy(np.int64), dims=dim),
-                                                  "unattributed_records")
-    return ds
-
-
-def usage_cube(usage: pd.DataFrame, coefficient_set: str = "ccf_2026", *, account: bool = False,
-               name: str = "usage table", embodied_model: str = "teads_baseline") -> xr.Dataset:
-    """Aggregate a UsageTable into the hourly usage cube.
+class CubeBuilder:
+    """Accumulate UsageTable chunks into the usage cube.
 
     Parameters
     ----------
-    usage : pandas.DataFrame
-        A UsageTable (:data:`carbonlab.schema.USAGE_COLUMNS`); ``quantity`` in
-        ``unit``, which is converted exactly (:mod:`carbonlab.units`).
     coefficient_set : str, default "ccf_2026"
         The hardware coefficients (``Methodology.coefficient_set``).
     account : bool, default False
@@ -183,75 +126,399 @@ def usage_cube(usage: pd.DataFrame, coefficient_set: str = "ccf_2026", *, accoun
         Which TE and resource share feed ``embodied_reserved``
         (:func:`carbonlab.hardware.compute_coefficients`).
 
+    Examples
+    --------
+    >>> b = CubeBuilder("ccf_2026")
+    >>> for chunk in chunks:          # doctest: +SKIP
+    ...     b.add(chunk)
+    >>> cube = b.finish()             # doctest: +SKIP
+    """
+
+    def __init__(self, coefficient_set: str = "ccf_2026", *, account: bool = False, name: str = "usage table",
+                 embodied_model: str = "teads_baseline"):
+        self.coefficient_set = coefficient_set
+        self.embodied_model = embodied_model
+        self._embodied_assumed: set[str] = set()
+        self.account = account
+        self.name = name
+        self._regions: dict[str, int] = {}
+        self._region_provider: list[str] = []
+        self._services: dict[str, int] = {}
+        self._accounts: dict[str, int] = {}
+        self._parts: list[tuple[np.ndarray, ...]] = []
+        self._cells = 0
+        self._unattributed: dict[tuple, list[float]] = {}
+        self._files: set[str] = set()
+        self.records_in = 0
+        self.records_unattributed = 0
+        self.records_negative = 0
+        self._coef_cache: dict[tuple, tuple] = {}
+
+    # -- helpers ------------------------------------------------------------
+    def _global(self, table: dict, names: np.ndarray, used: np.ndarray) -> np.ndarray:
+        """Global index of each local category that ``used`` codes refer to (-1 for the others)."""
+        out = np.full(len(names), -1, dtype=np.int64)
+        for i in np.flatnonzero(np.bincount(used, minlength=len(names))):
+            out[i] = table.setdefault(str(names[i]), len(table))
+        return out
+
+    def _coefficients(self, fn, provider: np.ndarray, itype: np.ndarray) -> pd.DataFrame:
+        """Coefficients per distinct (provider, instance type) pair, cached across chunks."""
+        missing = [(p, i) for p, i in zip(provider, itype) if (fn.__name__, p, i) not in self._coef_cache]
+        if missing:
+            recs = pd.DataFrame(missing, columns=["provider", "instance_type"])
+            if fn is hardware.compute_coefficients:
+                coef = fn(recs, self.coefficient_set, embodied_model=self.embodied_model)
+                if self.embodied_model == "boavizta":
+                    self._embodied_assumed.update(hardware.boavizta_assumed(recs.assign(kind="compute")))
+            else:
+                coef = fn(recs, self.coefficient_set)
+            for (p, i), row in zip(missing, coef.itertuples(index=False)):
+                self._coef_cache[(fn.__name__, p, i)] = row
+        rows = [self._coef_cache[(fn.__name__, p, i)] for p, i in zip(provider, itype)]
+        return pd.DataFrame(rows, columns=rows[0]._fields) if rows else pd.DataFrame()
+
+    # -- accumulation --------------------------------------------------------
+    def add(self, t: pd.DataFrame) -> None:
+        """Add a chunk of a UsageTable (canonical columns; string or categorical dtypes)."""
+        n = len(t)
+        self.records_in += n
+        if n == 0:
+            return
+        kind_c, kind_u = _codes(t["kind"])
+        unit_c, unit_u = _codes(t["unit"])
+        note_c, note_u = _codes(t["note"]) if "note" in t else (np.full(n, -1), np.array([], dtype=object))
+        svc_c, svc_u = _codes(t["service"])
+        reg_c, reg_u = _codes(t["region"])
+        prov_c, prov_u = _codes(t["provider"])
+        file_c, file_u = _codes(t["source_file"])
+        self._files.update(str(f) for f in file_u)
+        raw = t["quantity"].to_numpy(dtype=float)
+        cost = np.nan_to_num(t["cost"].to_numpy(dtype=float)) if "cost" in t else np.zeros(n)
+        start, end = _ns(t["start"]), _ns(t["end"])
+
+        # reason codes: -1 placed; 0..len(note_u)-1 a note; then the fixed reasons
+        nf = len(note_u)
+        reason = np.full(n, -1, dtype=np.int64)
+        kinds = [str(k) for k in kind_u]
+        kid = {k: i for i, k in enumerate(kinds)}
+        unknown = kind_c == kid.get("unknown", -2)
+        note_empty = np.array([str(x) == "" for x in note_u] + [True])[note_c]  # -1 -> True
+        reason[unknown] = np.where(note_empty[unknown], nf + 0, note_c[unknown])
+        reason[(reason < 0) & np.isnan(raw)] = nf + 1
+        bad_period = (start == _NAT) | (end == _NAT)
+        bad_period |= ~bad_period & (end <= start)
+        reason[(reason < 0) & bad_period] = nf + 2
+        reason[(reason < 0) & (reg_c < 0)] = nf + 3
+        qty = np.full(n, np.nan)
+        pair = kind_c * (len(unit_u) + 1) + (unit_c + 1)
+        cand = reason < 0
+        for p in np.flatnonzero(np.bincount(pair[cand], minlength=1)):
+            k, u = divmod(int(p), len(unit_u) + 1)
+            k_name, u_name = kinds[k], (str(unit_u[u - 1]) if u > 0 else None)
+            idx = np.flatnonzero(cand & (pair == p))
+            try:
+                if u_name == "GB-Mo" and k_name in ("storage", "memory"):
+                    qty[idx] = (raw[idx] / units.KILO * units.HOURS_PER_DAY * _days_in_month(start[idx])
+                                * units.KILO / units.CANONICAL[k_name][2])
+                else:
+                    qty[idx] = raw[idx] * units.conversion_factor(u_name, k_name)
+            except (ValueError, KeyError, TypeError):
+                reason[idx] = nf + 4
+        ok = reason < 0
+        self.records_negative += int((ok & (raw < 0)).sum())
+        self._add_unattributed(~ok, reason, note_u, svc_c, svc_u, kind_c, kind_u, unit_c, unit_u, raw, cost)
+        if ok.any():
+            self._add_placed(t, ok, qty, cost, start, end, kind_c, kid, reg_c, reg_u, prov_c, prov_u,
+                             svc_c, svc_u)
+
+    def _add_unattributed(self, bad, reason, note_u, svc_c, svc_u, kind_c, kind_u, unit_c, unit_u, raw, cost):
+        nb = int(bad.sum())
+        self.records_unattributed += nb
+        if not nb:
+            return
+        reasons = [str(x) for x in note_u] + _FIXED_REASONS
+        sizes = (len(svc_u) + 1, len(kind_u) + 1, len(unit_u) + 1, len(reasons))
+        key = (((svc_c[bad] + 1) * sizes[1] + (kind_c[bad] + 1)) * sizes[2] + (unit_c[bad] + 1)) * sizes[3] \
+            + reason[bad]
+        inv, uniq = pd.factorize(key, sort=True)
+        q = np.bincount(inv, weights=np.nan_to_num(raw[bad]), minlength=len(uniq))
+        c = np.bincount(inv, weights=cost[bad], minlength=len(uniq))
+        r = np.bincount(inv, minlength=len(uniq))
+        for j, k in enumerate(np.asarray(uniq, dtype=np.int64)):
+            k, rs = divmod(int(k), sizes[3])
+            k, u = divmod(k, sizes[2])
+            s, kd = divmod(k, sizes[1])
+            label = (str(svc_u[s - 1]) if s else "(none)", str(kind_u[kd - 1]) if kd else "(none)",
+                     str(unit_u[u - 1]) if u else "(none)", reasons[rs])
+            acc = self._unattributed.setdefault(label, [0.0, 0.0, 0])
+            acc[0] += q[j]
+            acc[1] += c[j]
+            acc[2] += int(r[j])
+
+    def _add_placed(self, t, ok, qty, cost, start, end, kind_c, kid, reg_c, reg_u, prov_c, prov_u, svc_c, svc_u):
+        idx = np.flatnonzero(ok)
+        m = len(idx)
+        q = qty[idx]
+        kc = kind_c[idx]
+        rf = np.nan_to_num(t["replication"].to_numpy(dtype=float)[idx], nan=1.0) if "replication" in t \
+            else np.ones(m)
+        util = t["utilization"].to_numpy(dtype=float)[idx] if "utilization" in t else np.full(m, np.nan)
+        contrib = {}  # variable -> (row positions within idx, values)
+
+        # regions: check one provider per region, register them
+        rp_code = reg_c[idx] * (len(prov_u) + 1) + (prov_c[idx] + 1)
+        rp = np.flatnonzero(np.bincount(rp_code))
+        for r, p in zip(*np.divmod(rp, len(prov_u) + 1)):
+            p = p - 1
+            rname, pname = str(reg_u[r]), str(prov_u[p]) if p >= 0 else "unknown"
+            gi = self._regions.get(rname)
+            if gi is None:
+                self._regions[rname] = len(self._region_provider)
+                self._region_provider.append(pname)
+            elif self._region_provider[gi] != pname:
+                raise ValueError(f"{self.name}: region code {rname!r} is used by two providers")
+        it_c, it_u = _codes(t["instance_type"]) if "instance_type" in t else (np.full(len(t), -1), np.array([]))
+        for k, fn, prefix, hours_var in (("compute", hardware.compute_coefficients, "cpu", "vcpu_hours"),
+                                         ("gpu", hardware.gpu_coefficients, "gpu", "gpu_hours")):
+            sel = np.flatnonzero(kc == kid.get(k, -2))
+            if not len(sel):
+                continue
+            rows = idx[sel]
+            pk = prov_c[rows] * (len(it_u) + 1) + (it_c[rows] + 1)
+            inv, uniq = pd.factorize(pk)
+            up, ui = np.divmod(np.asarray(uniq, dtype=np.int64), len(it_u) + 1)
+            coef = self._coefficients(fn, np.array([str(prov_u[p]) for p in up], dtype=object),
+                                      np.array([str(it_u[i - 1]) if i > 0 else None for i in ui], dtype=object))
+            get = {c: coef[c].to_numpy(dtype=float)[inv] for c in coef.columns if c not in ("gpu_model",)}
+            hours = q[sel] * rf[sel]
+            span = hours * (get["max_watts"] - get["min_watts"]) / 1000.0
+            u = util[sel]
+            measured = ~np.isnan(u)
+            contrib[hours_var] = (sel, q[sel])
+            contrib[f"{prefix}_energy_idle"] = (sel, hours * get["min_watts"] / 1000.0)
+            contrib[f"{prefix}_energy_span_measured"] = (sel, np.where(measured, span * np.where(measured, u, 0.0),
+                                                                        0.0))
+            contrib[f"{prefix}_energy_span_unmeasured"] = (sel, np.where(measured, 0.0, span))
+            if k == "compute":
+                known = get["known"].astype(bool)
+                inst_hours = np.nan_to_num(np.where(known, hours / get["vcpu"], 0.0))
+                contrib["instance_hours"] = (sel, inst_hours)
+                contrib["memory_extra_gb_hours"] = (sel, inst_hours * get["memory_extra_gb"])
+                contrib["embodied_reserved"] = (sel, np.nan_to_num(inst_hours * get["embodied_kg"]
+                                                                   * get["resource_share"]))
+        sel = np.flatnonzero(kc == kid.get("memory", -2))
+        if len(sel):
+            contrib["memory_gb_hours"] = (sel, q[sel])
+            contrib["memory_gb_hours_replicated"] = (sel, q[sel] * rf[sel])
+        sel = np.flatnonzero(kc == kid.get("storage", -2))
+        if len(sel):
+            sc_c, sc_u = _codes(t["storage_class"])
+            hdd_code = [i for i, s in enumerate(sc_u) if str(s) == "hdd"]
+            hdd = sc_c[idx[sel]] == (hdd_code[0] if hdd_code else -2)
+            for cls, mask in (("ssd", ~hdd), ("hdd", hdd)):
+                s2 = sel[mask]
+                contrib[f"storage_{cls}_tb_hours"] = (s2, q[s2])
+                contrib[f"storage_{cls}_tb_hours_replicated"] = (s2, q[s2] * rf[s2])
+        sel = np.flatnonzero(kc == kid.get("network", -2))
+        if len(sel):
+            contrib["network_gb"] = (sel, q[sel])
+        contrib[_COST] = (np.arange(m), cost[idx])
+
+        # cells: spread over hours, then reduce to the occupied cells of this chunk
+        rec, hour, frac = _spread(start[idx], end[idx])
+        r_g = self._global(self._regions, reg_u, reg_c[idx])[reg_c[idx]]
+        s_g = self._global(self._services, svc_u, svc_c[idx])[svc_c[idx]]
+        if self.account:
+            a_c, a_u = _codes(t["account"])
+            a_u = np.append(a_u, "(none)")
+            a_c = np.where(a_c < 0, len(a_u) - 1, a_c)
+            a_g = self._global(self._accounts, a_u, a_c[idx])[a_c[idx]]
+        else:
+            a_g = np.zeros(m, dtype=np.int64)
+        hmin = int(hour.min())
+        nr, ns, na = len(self._regions), len(self._services), max(len(self._accounts), 1)
+        local = (((hour - hmin) * nr + r_g[rec]) * ns + s_g[rec]) * na + a_g[rec]
+        space = (int(hour.max()) - hmin + 1) * nr * ns * na
+        if space <= 4 * len(local) + 1_000_000:
+            present = np.bincount(local, minlength=space) > 0
+            cells = np.flatnonzero(present)
+            lut = np.cumsum(present) - 1
+            inv = lut[local]
+        else:
+            inv, cells = pd.factorize(local, sort=True)
+            cells = np.asarray(cells, dtype=np.int64)
+        nc = len(cells)
+        values = np.zeros((nc, len(_VARS) + 1))
+        for var, (rows, vals) in contrib.items():
+            col = len(_VARS) if var == _COST else _VI[var]
+            if len(rec) == m:  # one hour per record
+                values[:, col] = np.bincount(inv[rows], weights=vals, minlength=nc)
+            else:
+                wmask = np.zeros(m, dtype=bool)
+                wmask[rows] = True
+                w = np.zeros(m)
+                w[rows] = vals
+                use = wmask[rec]
+                values[:, col] = np.bincount(inv[use], weights=(w[rec] * frac)[use], minlength=nc)
+        a_cell = cells % na
+        rest = cells // na
+        s_cell = rest % ns
+        rest //= ns
+        r_cell = rest % nr
+        h_cell = rest // nr + hmin
+        self._parts.append((h_cell, r_cell, s_cell, a_cell, values))
+        self._cells += nc
+        if self._cells > 4_000_000 and len(self._parts) > 1:
+            self._consolidate()
+
+    def _consolidate(self) -> None:
+        h, r, s, a, v = (np.concatenate([p[i] for p in self._parts]) for i in range(5))
+        nr, ns, na = len(self._regions), len(self._services), max(len(self._accounts), 1)
+        hmin = int(h.min())
+        key = (((h - hmin) * nr + r) * ns + s) * na + a
+        inv, cells = pd.factorize(key, sort=True)
+        cells = np.asarray(cells, dtype=np.int64)
+        values = np.stack([np.bincount(inv, weights=v[:, j], minlength=len(cells)) for j in range(v.shape[1])],
+                          axis=1)
+        a_c = cells % na
+        rest = cells // na
+        s_c = rest % ns
+        rest //= ns
+        self._parts = [(rest // nr + hmin, rest % nr, s_c, a_c, values)]
+        self._cells = len(cells)
+
+    # -- result --------------------------------------------------------------
+    def finish(self) -> xr.Dataset:
+        """The usage cube of everything added (see :func:`usage_cube`)."""
+        region_names = np.array(list(self._regions), dtype=object)
+        r_order = np.argsort(region_names.astype(str), kind="stable")
+        r_rank = np.empty(len(r_order), dtype=np.int64)
+        r_rank[r_order] = np.arange(len(r_order))
+        svc_names = np.array(list(self._services), dtype=object)
+        s_order = np.argsort(svc_names.astype(str), kind="stable")
+        s_rank = np.empty(len(s_order), dtype=np.int64)
+        s_rank[s_order] = np.arange(len(s_order))
+        acc_names = np.array(list(self._accounts), dtype=object)
+        a_order = np.argsort(acc_names.astype(str), kind="stable")
+        a_rank = np.empty(len(a_order), dtype=np.int64)
+        a_rank[a_order] = np.arange(len(a_order))
+        if self._parts:
+            h, r, s, a, v = (np.concatenate([p[i] for p in self._parts]) for i in range(5))
+            hmin, hmax = int(h.min()), int(h.max())
+        else:
+            h = r = s = a = np.zeros(0, dtype=np.int64)
+            v = np.zeros((0, len(_VARS) + 1))
+            hmin, hmax = 0, -1
+        shape = [hmax - hmin + 1, len(region_names), len(svc_names)]
+        dims = [TIME, REGION, SERVICE]
+        flat = ((h - hmin) * shape[1] + r_rank[r]) * shape[2] + s_rank[s] if len(h) else h
+        coords = {
+            TIME: schema.time_coordinate(pd.to_datetime(np.arange(hmin, hmax + 1) * HOUR_NS, utc=True)),
+            REGION: xr.DataArray(region_names[r_order], dims=REGION, attrs={"long_name": "cloud region code"}),
+            SERVICE: xr.DataArray(svc_names[s_order], dims=SERVICE, attrs={"long_name": "cloud service"}),
+            "provider": xr.DataArray(np.array(self._region_provider, dtype=object)[r_order], dims=REGION,
+                                     attrs={"long_name": "cloud provider"}),
+        }
+        if self.account:
+            flat = flat * len(acc_names) + a_rank[a] if len(h) else flat
+            shape.append(len(acc_names))
+            dims.append(ACCOUNT)
+            coords[ACCOUNT] = xr.DataArray(acc_names[a_order], dims=ACCOUNT, attrs={"long_name": "account"})
+        size = int(np.prod(shape))
+        if size > 2_000_000_000:
+            raise MemoryError(f"{self.name}: the cube would have {size:,} cells; select fewer hours or regions, "
+                              "or build it in pieces and combine with xarray")
+        data_vars = {}
+        for j, var in enumerate(_VARS):
+            values = np.bincount(flat, weights=v[:, j], minlength=size).reshape(shape)
+            data_vars[var] = schema.set_attrs(xr.DataArray(values, dims=dims), var)
+        cost = np.bincount(flat, weights=v[:, len(_VARS)], minlength=size).reshape(shape)
+        ds = xr.Dataset(data_vars, coords=coords)
+        ds[_COST] = xr.DataArray(cost.sum(axis=tuple(range(3, len(shape)))) if self.account else cost,
+                                 dims=[TIME, REGION, SERVICE],
+                                 attrs={"units": "1", "long_name": "cost of attributed usage",
+                                        "cell_methods": "time: sum",
+                                        "description": "Billed cost of the records placed in the cube, in the "
+                                                       "bill's currency (for the cost-ratio estimate)."})
+        ds = ds.merge(self._unattributed_table())
+        ds.attrs = {
+            "title": "carbonlab usage cube",
+            "coefficient_set": self.coefficient_set,
+            "embodied_model": self.embodied_model,
+            "records_in": int(self.records_in),
+            "records_unattributed": int(self.records_unattributed),
+            "records_negative": int(self.records_negative),
+            "source_files": "\n".join(sorted(self._files)),
+            "Conventions": "CF-1.10",
+        }
+        if self.embodied_model == "boavizta":
+            ds.attrs["embodied_assumed"] = "\n".join(sorted(self._embodied_assumed))
+        return ds
+
+    def _unattributed_table(self) -> xr.Dataset:
+        keys = sorted(self._unattributed)
+        dim = UNATTRIBUTED
+        ds = xr.Dataset(coords={dim: np.arange(len(keys))})
+        for j, col in enumerate(("service", "kind", "unit", "reason")):
+            ds[f"unattributed_{col}"] = xr.DataArray(np.array([k[j] for k in keys], dtype=object), dims=dim,
+                                                     attrs={"long_name": f"{col} of unattributed records",
+                                                            "units": "1"})
+        vals = np.array([self._unattributed[k] for k in keys], dtype=float).reshape(len(keys), 3)
+        ds["unattributed_quantity"] = schema.set_attrs(xr.DataArray(vals[:, 0], dims=dim), "unattributed_quantity")
+        ds["unattributed_cost"] = schema.set_attrs(xr.DataArray(vals[:, 1], dims=dim), "unattributed_cost")
+        ds["unattributed_records"] = schema.set_attrs(xr.DataArray(vals[:, 2].astype(np.int64), dims=dim),
+                                                      "unattributed_records")
+        return ds
+
+
+def usage_cube(usage, coefficient_set: str = "ccf_2026", *, account: bool = False, name: str = "usage table",
+               embodied_model: str = "teads_baseline", format: str | None = None, lenient: bool = False,
+               batch_rows: int | None = None) -> xr.Dataset:
+    """Aggregate a UsageTable, or stream a billing file, into the hourly usage cube.
+
+    Parameters
+    ----------
+    usage : pandas.DataFrame or str or path-like
+        A UsageTable (:data:`carbonlab.schema.USAGE_COLUMNS`; ``quantity`` in
+        ``unit``, converted exactly by :mod:`carbonlab.units`), or the path of a
+        billing file, which is read in batches straight into the cube
+        (:func:`carbonlab.io.iter_read`; memory bounded by the batch size).
+    coefficient_set : str, default "ccf_2026"
+        The hardware coefficients (``Methodology.coefficient_set``).
+    account : bool, default False
+        Keep an ``account`` dimension.
+    name : str
+        How to name the input in error messages (a file's name by default).
+    embodied_model : {"teads_baseline", "boavizta"}
+        Which TE and resource share feed ``embodied_reserved``
+        (:func:`carbonlab.hardware.compute_coefficients`).
+    format, lenient, batch_rows
+        For a file: its format (detected from the columns when None), lenient
+        parsing, rows per batch.
+
     Returns
     -------
     xarray.Dataset
         Variables of :data:`CUBE_VARIABLES` on (time, region, service[, account]),
-        the ``unattributed`` table, a ``provider`` coordinate on ``region``.
+        ``cost_attributed`` on (time, region, service), the ``unattributed``
+        table, a ``provider`` coordinate on ``region``.
     """
+    if isinstance(usage, (str, Path)):
+        from carbonlab.io import iter_read
+
+        kw = {} if batch_rows is None else {"batch_rows": batch_rows}
+        builder = CubeBuilder(coefficient_set, account=account, name=Path(usage).name,
+                              embodied_model=embodied_model)
+        for chunk in iter_read(usage, format=format, lenient=lenient, **kw):
+            builder.add(chunk)
+        return builder.finish()
     t = schema.validate_usage_table(usage, name=name)
     # a canonical order, so that the sums do not depend on the order of the input rows
     t = t.sort_values(["source_file", "source_row", "kind"], kind="stable").reset_index(drop=True)
-    qty, reason = _classify(t)
-    ok = reason == ""
-    placed = t.loc[ok].reset_index(drop=True)
-    contrib = _contributions(placed, qty[ok], coefficient_set, embodied_model)
-
-    start_ns = pd.DatetimeIndex(placed["start"]).asi8
-    end_ns = pd.DatetimeIndex(placed["end"]).asi8
-    rec, hour, frac = _spread(start_ns, end_ns)
-
-    regions_pv = placed[["region", "provider"]].drop_duplicates().sort_values("region")
-    dup = regions_pv["region"][regions_pv["region"].duplicated()]
-    if len(dup):
-        raise ValueError(f"{name}: region code {dup.iloc[0]!r} is used by two providers")
-    region_codes = regions_pv["region"].to_numpy(dtype=str)
-    services = np.sort(placed["service"].astype(str).unique())
-    dims = [TIME, REGION, SERVICE]
-    r_idx = np.searchsorted(region_codes, placed["region"].to_numpy(dtype=str))
-    s_idx = np.searchsorted(services, placed["service"].to_numpy(dtype=str))
-    if len(hour):
-        hmin, hmax = int(hour.min()), int(hour.max())
-    else:
-        hmin, hmax = 0, -1
-    shape = [hmax - hmin + 1, len(region_codes), len(services)]
-    flat = ((hour - hmin) * shape[1] + r_idx[rec]) * shape[2] + s_idx[rec]
-    coords = {
-        TIME: schema.time_coordinate(pd.to_datetime((np.arange(hmin, hmax + 1) * HOUR_NS), utc=True)),
-        REGION: xr.DataArray(region_codes.astype(object), dims=REGION, attrs={"long_name": "cloud region code"}),
-        SERVICE: xr.DataArray(services.astype(object), dims=SERVICE, attrs={"long_name": "cloud service"}),
-        "provider": xr.DataArray(regions_pv["provider"].to_numpy(dtype=object), dims=REGION,
-                                 attrs={"long_name": "cloud provider"}),
-    }
-    if account:
-        accounts = np.sort(placed["account"].fillna("(none)").astype(str).unique())
-        a_idx = np.searchsorted(accounts, placed["account"].fillna("(none)").to_numpy(dtype=str))
-        flat = flat * len(accounts) + a_idx[rec]
-        shape.append(len(accounts))
-        dims.append(ACCOUNT)
-        coords[ACCOUNT] = xr.DataArray(accounts.astype(object), dims=ACCOUNT, attrs={"long_name": "account"})
-    size = int(np.prod(shape))
-    if size > 2_000_000_000:
-        raise MemoryError(f"{name}: the cube would have {size:,} cells; select fewer hours or regions, "
-                          "or build it in pieces and combine with xarray")
-    data_vars = {}
-    for var, per_record in contrib.items():
-        values = np.bincount(flat, weights=per_record[rec] * frac, minlength=size).reshape(shape)
-        data_vars[var] = schema.set_attrs(xr.DataArray(values, dims=dims), var)
-    ds = xr.Dataset(data_vars, coords=coords)
-    ds = ds.merge(_unattributed_table(t, reason))
-    ds.attrs = {
-        "title": "carbonlab usage cube",
-        "coefficient_set": coefficient_set,
-        "embodied_model": embodied_model,
-        "records_in": int(len(t)),
-        "records_unattributed": int((~ok).sum()),
-        "source_files": "\n".join(sorted(t["source_file"].dropna().astype(str).unique())),
-        "Conventions": "CF-1.10",
-    }
-    if embodied_model == "boavizta":
-        ds.attrs["embodied_assumed"] = "\n".join(hardware.boavizta_assumed(placed))
-    return ds
+    builder = CubeBuilder(coefficient_set, account=account, name=name, embodied_model=embodied_model)
+    builder.add(t)
+    return builder.finish()
 
 
 def kind_totals(cube: xr.Dataset) -> dict[str, float]:

@@ -1,0 +1,127 @@
+"""Readers of billing exports, one module per source, and format detection.
+
+=====================  ====================================  =====================================
+format                 module                                 told apart by the columns
+=====================  ====================================  =====================================
+FinOps FOCUS 1.0-1.2   :mod:`carbonlab.io.focus`              ``ChargePeriodStart``, ``ConsumedQuantity``
+AWS CUR (legacy)       :mod:`carbonlab.io.aws_cur`            ``lineItem/UsageType``
+AWS CUR 2.0            :mod:`carbonlab.io.aws_cur`            ``line_item_usage_type``
+GCP billing export     :mod:`carbonlab.io.gcp_billing`        ``usage_start_time`` and ``sku.description``
+Azure cost details     :mod:`carbonlab.io.azure_costs`        ``MeterCategory`` and ``UnitOfMeasure``
+=====================  ====================================  =====================================
+
+:func:`read` detects the format, logs which one it chose (logger
+``carbonlab.io``, level INFO) and records it in ``attrs["source_format"]``;
+:func:`iter_read` yields the same rows in batches, for files larger than
+memory (:func:`carbonlab.usage_cube` accepts a path and uses it).
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Iterator
+
+import pandas as pd
+
+from carbonlab.io import aws_cur, azure_costs, focus, gcp_billing, tabular
+from carbonlab.io.aws_cur import read_aws_cur
+from carbonlab.io.azure_costs import read_azure_costs
+from carbonlab.io.focus import read_focus
+from carbonlab.io.gcp_billing import read_gcp_billing
+
+__all__ = ["read", "iter_read", "detect_format", "read_focus", "read_aws_cur", "read_gcp_billing",
+           "read_azure_costs", "FORMATS"]
+
+log = logging.getLogger("carbonlab.io")
+
+#: Format name -> (reader, batch iterator, description).
+FORMATS = {
+    "focus": (read_focus, focus.iter_focus, "FinOps FOCUS"),
+    "aws_cur": (read_aws_cur, aws_cur.iter_aws_cur, "AWS Cost and Usage Report"),
+    "gcp_billing": (read_gcp_billing, gcp_billing.iter_gcp_billing, "Google Cloud Billing export"),
+    "azure_costs": (read_azure_costs, azure_costs.iter_azure_costs, "Azure cost details export"),
+}
+
+
+def detect_format(path) -> str:
+    """Which export a file is, from its column names.
+
+    Returns
+    -------
+    str
+        A key of :data:`FORMATS`.
+
+    Raises
+    ------
+    ValueError
+        If the columns match no known format (the message lists what was looked for).
+    """
+    cols = tabular.column_names(path)
+    lower = {c.lower() for c in cols}
+    if {"chargeperiodstart", "consumedquantity"} <= lower:
+        return "focus"
+    if aws_cur.cur_version(cols) is not None:
+        return "aws_cur"
+    if "usage_start_time" in lower and lower & {"sku.description", "sku_description"}:
+        return "gcp_billing"
+    if "metercategory" in lower and "unitofmeasure" in lower:
+        return "azure_costs"
+    raise ValueError(f"{Path(path).name}: cannot tell the export format from its columns (looked for FOCUS "
+                     "ChargePeriodStart/ConsumedQuantity, CUR lineItem/UsageType or line_item_usage_type, GCP "
+                     "usage_start_time + sku.description, Azure MeterCategory + UnitOfMeasure); first columns: "
+                     f"{cols[:8]}")
+
+
+def _describe(path, fmt: str) -> str:
+    cols = tabular.column_names(path)
+    if fmt == "focus":
+        return f"FinOps FOCUS {focus.focus_version(cols)}"
+    if fmt == "aws_cur":
+        return {"legacy": "AWS CUR (legacy)", "cur2": "AWS CUR 2.0"}[aws_cur.cur_version(cols)]
+    if fmt == "azure_costs":
+        return f"Azure cost details ({azure_costs.column_set(cols).upper()} columns)"
+    return FORMATS[fmt][2]
+
+
+def read(path, *, format: str | None = None, lenient: bool = False) -> pd.DataFrame:
+    """Read any supported billing export into a UsageTable.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The export (CSV, CSV.gz, Parquet or JSON lines, as the format allows).
+    format : str, optional
+        A key of :data:`FORMATS` to skip detection.
+    lenient : bool, default False
+        Unparseable values become unattributed rows instead of errors.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A UsageTable; ``attrs["source_format"]`` and ``attrs["source_format_description"]``
+        say which reader was used (also logged at INFO on ``carbonlab.io``).
+    """
+    fmt = format or detect_format(path)
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; known: {sorted(FORMATS)}")
+    description = _describe(path, fmt)
+    log.info("%s: read as %s", Path(path).name, description)
+    table = FORMATS[fmt][0](path, lenient=lenient)
+    table.attrs["source_format_description"] = description
+    return table
+
+
+def iter_read(path, *, format: str | None = None, lenient: bool = False,
+              batch_rows: int = tabular.BATCH_ROWS) -> Iterator[pd.DataFrame]:
+    """Read a billing export in batches of about ``batch_rows`` rows (UsageTable chunks).
+
+    The chunks use categorical string columns and are not validated one by
+    one (the readers build them valid); pass them to
+    :class:`carbonlab.cube.CubeBuilder` or concatenate them.
+    """
+    fmt = format or detect_format(path)
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; known: {sorted(FORMATS)}")
+    log.info("%s: reading as %s in batches of %d rows", Path(path).name, _describe(path, fmt), batch_rows)
+    yield from FORMATS[fmt][1](path, lenient=lenient, batch_rows=batch_rows)

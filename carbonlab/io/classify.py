@@ -15,6 +15,35 @@ right (CCF.md §3, §4, §8) and state where carbonlab differs:
 * Lines with no physical quantity carbonlab models (requests, query scans,
   NAT gateway hours, support) are kind ``unknown`` with a ``note``; they go to
   the footprint's ``unattributed`` table.
+* **Burstable instances** (AWS t2/t3/t3a/t4g) reserve all their vCPUs and run
+  at most at their baseline on average: vCPU-hours are instance hours x vCPU
+  and the record's utilisation is the baseline (AWS, "Key concepts for
+  burstable performance instances", baseline per vCPU).  CCF scales the
+  vCPU-hours by baseline/50 % and then applies 50 % utilisation, which also
+  scales the idle power (CCF.md §1.4).
+* **Pack sizes**: a unit "10 Hours" counts packs of ten hours (Azure prices
+  and quantities are per unit of measure, and cost = quantity x unit price,
+  EA/MCA cost-details schema); carbonlab multiplies the pack size in, CCF
+  does not (CCF.md §1.4).
+
+How the readers use this module
+-------------------------------
+Rules run once per *distinct key* of a file (usage type, unit, service,
+instance type, ...), never per row: :class:`KeyTable` factorises a batch's key
+columns, classifies the keys it has not seen yet and returns, per row, the
+index of its class.  :func:`usage_chunk` then builds the UsageTable rows of the
+batch from the classes and the row values (times, quantities, costs).
+
+Credits, refunds and negative quantities
+----------------------------------------
+Lines that are not usage (credits, refunds, taxes, purchases, fees; FOCUS
+``ChargeCategory`` other than ``Usage``, CUR ``LineItemType`` other than the
+usage types, Azure ``ChargeType`` other than ``Usage``, GCP ``cost_type``
+other than ``regular`` and GCP ``credits``) keep their cost and go to the
+``unattributed`` table with the reason ``not usage (<type>)``; they are never
+estimated.  Usage lines with a negative quantity (corrections) are placed like
+any usage line, so they net out against the usage they correct; the cube
+reports how many there were and their quantity (``attrs['records_negative']``).
 """
 
 from __future__ import annotations
@@ -25,6 +54,7 @@ import numpy as np
 import pandas as pd
 
 from carbonlab import datasets
+from carbonlab.hardware import instance_key, instances
 
 #: AWS Lambda memory that equals one vCPU (docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html). [GB]
 LAMBDA_GB_PER_VCPU = 1.769
@@ -48,8 +78,8 @@ _HDD_WORDS = re.compile(r"st1|sc1|snapshot|timedstorage|glacier|standard storage
                         r"data stored|blob|\bhdd\b|standard hdd|\bS\d+\b", re.I)
 _SSD_WORDS = re.compile(r"gp2|gp3|io1|io2|piops|ssd|premium|\bP\d+\b|\bE\d+\b|pd capacity|"
                         r"sql|storage for|aurora", re.I)
-_SSD_SERVICES = re.compile(r"dynamodb|documentdb|neptune|opensearch|elasticsearch|simpledb|elastic file system",
-                           re.I)
+_SSD_SERVICES = re.compile(r"dynamodb|documentdb|neptune|opensearch|elasticsearch|simpledb|elastic file system|"
+                           r"amazondocdb|amazones\b|amazonefs|amazonfsx|amazonneptune|amazonmq|fsx", re.I)
 _UNKNOWN_METERS = re.compile(r"natgateway|loadbalancer|requests?\b|requestunits|uptime sla|analysis", re.I)
 
 
@@ -115,3 +145,351 @@ def storage_class(text: pd.Series, service: pd.Series | None = None) -> tuple[np
         ssd |= on_ssd
     cls = np.where(hdd, "hdd", "ssd")
     return cls, ~(hdd | ssd)
+
+
+#: AWS product codes (CUR ``line_item_product_code``) -> product names (FOCUS ``ServiceName``,
+#: CUR ``product/ProductName``), so that every AWS reader names a service the same way.
+AWS_SERVICE_NAMES = {code: name for name, code in SERVICE_CODES.items() if code.startswith(("Amazon", "AWS"))}
+AWS_SERVICE_NAMES.update({
+    "AmazonVPC": "Amazon Virtual Private Cloud", "AmazonCloudFront": "Amazon CloudFront",
+    "AmazonCloudWatch": "AmazonCloudWatch", "AmazonEKS": "Amazon Elastic Container Service for Kubernetes",
+    "AmazonECS": "Amazon Elastic Container Service", "AmazonRedshift": "Amazon Redshift",
+    "AmazonES": "Amazon OpenSearch Service", "AmazonSageMaker": "Amazon SageMaker", "AWSGlue": "AWS Glue",
+    "AmazonKinesis": "Amazon Kinesis", "AmazonSNS": "Amazon Simple Notification Service",
+    "AWSQueueService": "Amazon Simple Queue Service", "AmazonRoute53": "Amazon Route 53",
+    "AmazonMSK": "Amazon Managed Streaming for Apache Kafka", "AmazonNeptune": "Amazon Neptune",
+    "AmazonFSx": "Amazon FSx", "AWSBackup": "AWS Backup", "AmazonAthena": "Amazon Athena",
+    "AWSDeveloperSupport": "AWS Support (Developer)", "AWSBusinessSupport": "AWS Support (Business)",
+    "AWSSupportEnterprise": "AWS Support (Enterprise)", "AWSCostExplorer": "AWS Cost Explorer",
+})
+
+_DB_PREFIX = re.compile(r"^(?:db|cache|kafka)\.", re.I)
+_SEARCH_SUFFIX = re.compile(r"\.(?:search|elasticsearch)$", re.I)
+_INBOUND_WORDS = re.compile(r"transfer[ -]in\b|-in-bytes|ingress|inbound|\bin from\b", re.I)
+
+
+def normalise_instance_type(types: pd.Series) -> pd.Series:
+    """Instance type as the instance table names it: ``db.r5.large`` -> ``r5.large``.
+
+    Strips the ``db.``, ``cache.`` and ``kafka.`` prefixes of managed services
+    and the ``.search`` suffix of OpenSearch, and rewrites CCF's ``…xl``
+    abbreviation to ``…xlarge`` (CCF ``CostAndUsageReportsRow``).
+    """
+    t = types.fillna("").astype(str).str.strip()
+    t = t.str.replace(_DB_PREFIX, "", regex=True).str.replace(_SEARCH_SUFFIX, "", regex=True)
+    return t.str.replace(r"(\d*)xl$", r"\1xlarge", regex=True).where(types.notna(), None)
+
+
+def instance_attributes(provider: pd.Series, instance_type: pd.Series) -> pd.DataFrame:
+    """vCPUs, GPUs and burstable baseline of instance types from the shipped table.
+
+    Parameters
+    ----------
+    provider, instance_type : pandas.Series
+        Same index; lookups are case-insensitive.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``vcpu`` [1], ``gpu_count`` [1], ``burstable_baseline`` (fraction, NaN
+        if not burstable), ``known`` (bool), on the same index.
+    """
+    inst = instances()
+    keys = pd.MultiIndex.from_arrays([provider.fillna("").astype(str).to_numpy(),
+                                      instance_key(instance_type).to_numpy()])
+    found = inst[["vcpu", "gpu_count", "burstable_baseline"]].reindex(keys)
+    out = pd.DataFrame({"vcpu": found["vcpu"].to_numpy(dtype=float),
+                        "gpu_count": found["gpu_count"].fillna(0.0).to_numpy(dtype=float),
+                        "burstable_baseline": found["burstable_baseline"].to_numpy(dtype=float)},
+                       index=provider.index)
+    out["known"] = out["vcpu"].notna()
+    return out
+
+
+def is_network(text: pd.Series) -> np.ndarray:
+    """True where a usage type or meter names data moved out of a data centre.
+
+    Outbound, inter-region and inter-zone transfer count (CCF.md §4); inbound
+    transfer does not.
+    """
+    t = text.fillna("").astype(str)
+    return (t.str.contains(_NETWORK_WORDS) & ~t.str.contains(_INBOUND_WORDS)).to_numpy(dtype=bool)
+
+
+def is_memory(text: pd.Series) -> np.ndarray:
+    """True where a usage type or meter names memory (RAM) rather than storage."""
+    return text.fillna("").astype(str).str.contains(_MEMORY_WORDS).to_numpy(dtype=bool)
+
+
+_PACK = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kKmM]?)\s*(.*?)\s*$")
+
+
+def parse_pack(units: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    """Split a unit of measure into its pack size and base unit.
+
+    ``"10 Hours"`` -> (10, ``"Hours"``); ``"1 GB/Month"`` -> (1, ``"GB/Month"``);
+    ``"10K"`` -> (10000, ``""``); a unit without a leading number has pack 1.
+
+    Returns
+    -------
+    pack : numpy.ndarray of float
+    base : pandas.Series of str
+    """
+    u = units.fillna("").astype(str)
+    parts = u.str.extract(_PACK)
+    number = pd.to_numeric(parts[0], errors="coerce")
+    scale = parts[1].str.lower().map({"k": 1e3, "m": 1e6, "": 1.0}).fillna(1.0)
+    pack = (number * scale).where(number.notna(), 1.0).to_numpy(dtype=float)
+    base = parts[2].where(number.notna(), u).fillna(u)
+    return pack, base
+
+
+#: Reasons of unattributed usage that CCF's cost-ratio estimate must not price: no usage, or
+#: usage that would double count another line.
+NOT_ESTIMABLE = ("not usage", "excluded", "unparseable")
+
+
+def estimable(reason) -> np.ndarray:
+    """True where an unattributed reason may be priced by the cost-ratio estimate."""
+    r = pd.Series(np.asarray(reason, dtype=object)).fillna("").astype(str)
+    return ~r.str.startswith(NOT_ESTIMABLE).to_numpy(dtype=bool)
+
+
+# --- per-key classes -> per-row UsageTable chunks ------------------------------
+#: Columns of a class table (one row per distinct key of a file).
+CLASS_COLUMNS = {"kind": "unknown", "unit": None, "factor": 1.0, "instance_type": None, "storage_class": None,
+                 "storage_class_guessed": False, "replication": 1.0, "utilization": np.nan,
+                 "gpu_factor": 0.0, "note": ""}
+
+
+def class_table(n: int, index=None) -> pd.DataFrame:
+    """An empty class table of ``n`` keys (every key ``unknown``) for rules to fill in."""
+    idx = pd.RangeIndex(n) if index is None else index
+    return pd.DataFrame({c: pd.Series([v] * n, index=idx, dtype=object if isinstance(v, str) or v is None
+                                      else type(v)) for c, v in CLASS_COLUMNS.items()})
+
+
+class KeyTable:
+    """Classes of the distinct keys of a file, built once per key across batches.
+
+    Parameters
+    ----------
+    rules : callable
+        ``rules(keys) -> classes``: a DataFrame of distinct keys (one column per
+        key column, strings or None) to a class table (:data:`CLASS_COLUMNS`)
+        on the same index.
+    columns : list of str
+        Names of the key columns, in order.
+    """
+
+    def __init__(self, rules, columns: list[str]):
+        self.rules = rules
+        self.columns = list(columns)
+        self._index: dict[tuple, int] = {}
+        self._frames: list[pd.DataFrame] = []
+        self._classes: pd.DataFrame | None = None
+
+    @property
+    def classes(self) -> pd.DataFrame:
+        """All classes so far, indexed 0..n-1 in the order keys were first seen."""
+        if self._classes is None or len(self._classes) != len(self._index):
+            self._classes = (pd.concat(self._frames, ignore_index=True) if self._frames
+                             else class_table(0))
+        return self._classes
+
+    def lookup(self, coded: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+        """Class index of each row from its key columns given as (codes, categories) pairs."""
+        n = len(coded[0][0])
+        key = np.zeros(n, dtype=np.int64)
+        radix = 1
+        for c, cats in coded:
+            size = len(cats) + 1
+            if radix * size > 2**62:
+                key, uniq = pd.factorize(key)
+                key = key.astype(np.int64)
+                radix = len(uniq)
+            key = key * size + (c + 1)
+            radix *= size
+        inv, uniq = pd.factorize(key, sort=False)
+        # decode each distinct key back to its strings
+        rem = np.asarray(uniq, dtype=np.int64)
+        parts = []
+        for c, cats in reversed(coded):
+            size = len(cats) + 1
+            parts.append(rem % size - 1)
+            rem = rem // size
+        parts.reverse()
+        tuples = list(zip(*[[None if i < 0 else cats[i] for i in p] for p, (_, cats) in zip(parts, coded)]))
+        new = [t for t in dict.fromkeys(tuples) if t not in self._index]
+        if new:
+            keys = pd.DataFrame(new, columns=self.columns)
+            classes = self.rules(keys)
+            missing = set(CLASS_COLUMNS) - set(classes.columns)
+            if missing:
+                raise RuntimeError(f"classification rules did not fill {sorted(missing)}")
+            start = len(self._index)
+            for i, t in enumerate(new):
+                self._index[t] = start + i
+            self._frames.append(classes[list(CLASS_COLUMNS)].reset_index(drop=True))
+        class_of_uniq = np.fromiter((self._index[t] for t in tuples), dtype=np.int64, count=len(tuples))
+        return class_of_uniq[inv]
+
+
+def _cat(codes: np.ndarray, categories) -> pd.Categorical:
+    return pd.Categorical.from_codes(codes, categories=pd.Index(list(categories), dtype=object), validate=False)
+
+
+def _factor(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    c, u = pd.factorize(values.astype(object), use_na_sentinel=True)
+    return c.astype(np.int64), np.asarray(u, dtype=object)
+
+
+def _as_cat(value, n: int) -> pd.Categorical:
+    """A per-row string column from a (codes, categories) pair, an array, or one value."""
+    if isinstance(value, tuple):
+        return _cat(*value)
+    if value is None or isinstance(value, str):
+        return _cat(np.zeros(n, dtype=np.int64) if value is not None else np.full(n, -1, dtype=np.int64),
+                    [value] if value is not None else [])
+    c, u = _factor(pd.Series(np.asarray(value, dtype=object)))
+    return _cat(c, u)
+
+
+def _datetimes(ns: np.ndarray) -> pd.DatetimeIndex:
+    return pd.DatetimeIndex(np.asarray(ns, dtype=np.int64).view("M8[ns]")).tz_localize("UTC")
+
+
+def usage_chunk(classes: pd.DataFrame, key: np.ndarray, *, start_ns: np.ndarray, end_ns: np.ndarray,
+                quantity: np.ndarray, cost: np.ndarray, provider, region, service, account,
+                source_file: str, first_row: int, bad: np.ndarray | None = None,
+                raw_unit=None, factor: np.ndarray | None = None) -> pd.DataFrame:
+    """UsageTable rows of one batch, from the class of each row and its values.
+
+    Parameters
+    ----------
+    classes : pandas.DataFrame
+        Class table (:data:`CLASS_COLUMNS`), indexed 0..k-1.
+    key : numpy.ndarray of int
+        Class index of each row.
+    start_ns, end_ns : numpy.ndarray of int64
+        Period of each row, UTC nanoseconds.
+    quantity : numpy.ndarray of float
+        Quantity as billed, before the class factor.
+    cost : numpy.ndarray of float
+    provider, region, service, account
+        Per-row strings: a (codes, categories) pair, an array, or one string.
+    source_file : str
+    first_row : int
+        1-based data row of the batch's first row.
+    bad : numpy.ndarray of bool, optional
+        Rows with a value that could not be parsed (lenient reading): kind
+        ``unknown``, note ``unparseable value (lenient)``.
+    raw_unit : optional
+        Per-row units as billed, used for unknown rows (defaults to the class unit).
+    factor : numpy.ndarray of float, optional
+        A per-row multiplier on top of the class factor (e.g. vCPUs read from the row).
+
+    Returns
+    -------
+    pandas.DataFrame
+        UsageTable rows (categorical string columns) plus ``storage_class_guessed``;
+        GPU instances add one ``gpu`` row per line, with the same ``source_row``
+        and zero cost.
+    """
+    n = len(key)
+    kind_c, kind_u = _factor(classes["kind"])
+    kind = kind_c[key]
+    f = classes["factor"].to_numpy(dtype=float)[key]
+    if factor is not None:
+        f = f * factor
+    unknown_kind = kind_u.tolist().index("unknown") if "unknown" in kind_u.tolist() else None
+    if unknown_kind is None:
+        kind_u = np.append(kind_u, "unknown")
+        unknown_kind = len(kind_u) - 1
+    note_c, note_u = _factor(classes["note"].fillna(""))
+    note = note_c[key]
+    if bad is not None and bad.any():
+        kind = np.where(bad, unknown_kind, kind)
+        note_u = np.append(note_u, "unparseable value (lenient)")
+        note = np.where(bad, len(note_u) - 1, note)
+    is_unknown = kind == unknown_kind
+    qty = np.where(is_unknown, quantity, quantity * f)
+    unit_c, unit_u = _factor(classes["unit"])
+    unit = unit_c[key]
+    if raw_unit is not None:
+        rc, ru = raw_unit if isinstance(raw_unit, tuple) else _factor(pd.Series(np.asarray(raw_unit, dtype=object)))
+        offset = len(unit_u)
+        unit_u = np.concatenate([unit_u, np.asarray(ru, dtype=object)])
+        unit = np.where(is_unknown, np.where(rc >= 0, rc + offset, -1), unit)
+        if len(set(unit_u.tolist())) != len(unit_u):  # the same unit as class and as billed
+            unit_u, remap = np.unique(unit_u.astype(str), return_inverse=True)
+            unit = np.where(unit >= 0, remap[np.clip(unit, 0, None)], -1)
+            unit_u = unit_u.astype(object)
+    it_c, it_u = _factor(classes["instance_type"])
+    sc_c, sc_u = _factor(classes["storage_class"])
+    table = pd.DataFrame({
+        "start": _datetimes(start_ns), "end": _datetimes(end_ns),
+        "account": _as_cat(account, n), "provider": _as_cat(provider, n), "region": _as_cat(region, n),
+        "service": _as_cat(service, n), "kind": _cat(kind, kind_u), "instance_type": _cat(it_c[key], it_u),
+        "quantity": qty, "unit": _cat(unit, unit_u), "storage_class": _cat(sc_c[key], sc_u),
+        "replication": classes["replication"].to_numpy(dtype=float)[key],
+        "utilization": classes["utilization"].to_numpy(dtype=float)[key],
+        "cost": cost, "source_file": _cat(np.zeros(n, dtype=np.int64), [source_file]),
+        "source_row": np.arange(first_row, first_row + n, dtype=np.int64),
+        "note": _cat(note, note_u),
+        "storage_class_guessed": classes["storage_class_guessed"].to_numpy(dtype=bool)[key] & ~is_unknown,
+    })
+    gpu = classes["gpu_factor"].to_numpy(dtype=float)[key]
+    g = (gpu > 0) & ~is_unknown
+    if g.any():
+        rows = table.loc[g].copy()
+        rows["kind"] = _cat(np.zeros(int(g.sum()), dtype=np.int64), ["gpu"])
+        rows["quantity"] = quantity[g] * gpu[g]
+        rows["unit"] = _cat(np.zeros(int(g.sum()), dtype=np.int64), ["GPU-h"])
+        rows["cost"] = 0.0
+        rows["utilization"] = np.nan
+        rows["storage_class_guessed"] = False
+        table = pd.concat([table, rows], ignore_index=True)
+    return table
+
+
+def concat_chunks(chunks: list[pd.DataFrame], name: str) -> pd.DataFrame:
+    """Join a file's chunks into one validated UsageTable (canonical dtypes)."""
+    from carbonlab import schema
+
+    if not chunks:
+        return schema.validate_usage_table(schema.empty_usage_table().assign(storage_class_guessed=False),
+                                           name=name)
+    table = pd.concat(chunks, ignore_index=True) if len(chunks) > 1 else chunks[0]
+    for col in ("account", "provider", "region", "service", "kind", "instance_type", "unit", "storage_class",
+                "source_file", "note"):
+        table[col] = table[col].astype(object)
+    return schema.validate_usage_table(table, name=name)
+
+
+#: Azure's older location labels (EA ``MeterRegion`` style, "US East") -> region names ("eastus").
+#: Names are first lower-cased and stripped of spaces, hyphens and underscores ("West Europe" -> "westeurope").
+AZURE_REGION_ALIASES = {
+    "useast": "eastus", "useast2": "eastus2", "useast3": "eastus3", "uswest": "westus", "uswest2": "westus2",
+    "uswest3": "westus3", "uscentral": "centralus", "usnorthcentral": "northcentralus",
+    "ussouthcentral": "southcentralus", "uswestcentral": "westcentralus", "euwest": "westeurope",
+    "eunorth": "northeurope", "apeast": "eastasia", "apsoutheast": "southeastasia", "jaeast": "japaneast",
+    "jawest": "japanwest", "brsouth": "brazilsouth", "aueast": "australiaeast",
+    "ausoutheast": "australiasoutheast", "aucentral": "australiacentral", "incentral": "centralindia",
+    "insouth": "southindia", "inwest": "westindia", "cacentral": "canadacentral", "caeast": "canadaeast",
+    "uksouth": "uksouth", "ukwest": "ukwest", "krcentral": "koreacentral", "krsouth": "koreasouth",
+    "frcentral": "francecentral", "frsouth": "francesouth", "dewestcentral": "germanywestcentral",
+    "denorth": "germanynorth", "chnorth": "switzerlandnorth", "chwest": "switzerlandwest",
+    "noeast": "norwayeast", "nowest": "norwaywest", "secentral": "swedencentral", "zanorth": "southafricanorth",
+    "aenorth": "uaenorth", "plcentral": "polandcentral", "itnorth": "italynorth", "qacentral": "qatarcentral",
+}
+
+
+def normalise_azure_region(names: pd.Series) -> pd.Series:
+    """Azure region name from a location as exports write it (``West Europe``, ``EU West``, ``westeurope``).
+
+    Lower-cases, drops spaces, hyphens and underscores, then maps the older
+    "US East" style labels through :data:`AZURE_REGION_ALIASES`.
+    """
+    key = names.fillna("").astype(str).str.lower().str.replace(r"[\s_-]+", "", regex=True)
+    return key.map(AZURE_REGION_ALIASES).fillna(key).where(names.notna() & (key != ""), None)

@@ -1,0 +1,351 @@
+"""AWS Cost and Usage Report: legacy CUR (CSV, gzip too) and CUR 2.0 (Parquet).
+
+Both versions carry the same line items; legacy CUR names columns
+``lineItem/UsageType``, CUR 2.0 ``line_item_usage_type`` and keeps product
+attributes beyond the static ones in the ``product`` map column.
+
+=====================================  ==============================  ==================  ==========================
+legacy CUR column                      CUR 2.0 column                  carbonlab column    notes
+=====================================  ==============================  ==================  ==========================
+lineItem/UsageStartDate                line_item_usage_start_date      start               UTC
+lineItem/UsageEndDate                  line_item_usage_end_date        end                 exclusive
+lineItem/UsageAccountId                line_item_usage_account_id      account             payer account when empty
+product/regionCode, product/region     product_region_code             region              e.g. ``us-east-1``
+lineItem/ProductCode                   line_item_product_code          service             product name (``AmazonEC2``
+                                                                                           -> Amazon Elastic Compute
+                                                                                           Cloud), code if unknown
+lineItem/LineItemType                  line_item_line_item_type        (classification)    Usage, DiscountedUsage,
+                                                                                           SavingsPlanCoveredUsage are
+                                                                                           usage; others unattributed
+lineItem/UsageType                     line_item_usage_type            (classification)    e.g. ``USE1-BoxUsage:m5.large``
+pricing/unit                           pricing_unit                    unit                ``Hrs``, ``GB-Mo``, ``GB``,
+                                                                                           ``Lambda-GB-Second`` ...
+product/instanceType                   product_instance_type           instance_type       else parsed from the usage type
+product/vcpu                           product['vcpu']                 (quantity)          vCPUs of types the instance
+                                                                                           table lacks
+lineItem/UsageAmount                   line_item_usage_amount          quantity            x vCPU for instance hours
+lineItem/UnblendedCost                 line_item_unblended_cost        cost                bill currency
+=====================================  ==============================  ==================  ==========================
+
+Classification (one rule set for both versions; CCF.md §8.1 where right):
+
+* ``Hrs`` of an instance type: compute, vCPU-hours = hours x vCPU (instance
+  table, else the report's vCPU); GPU instances add GPU-hours; burstable types
+  carry their baseline as utilisation (:mod:`carbonlab.io.classify`).
+* ``vCPU-Hours`` (Fargate): compute as billed.  ``DPU-Hour`` (Glue): 4 vCPU
+  per DPU (AWS Glue documentation).  ``Fargate-GB-Hours``: memory (CCF counts
+  it as SSD storage).
+* ``GB-Mo``: storage in GB-months, converted with the real days of the month,
+  **including** ``TimedStorage-ByteHrs`` (CCF reads these as byte-hours and
+  shrinks S3 by ~10^12, CCF issue #1029).  SSD or HDD from the usage type and
+  service; replication from CCF's rules.
+* ``Lambda-GB-Second``: vCPU time at one vCPU per 1,769 MB (CCF: 1 GB-s = 1 vCPU-s).
+* ``GB``: network when the usage type names outbound or inter-region transfer
+  (CloudFront excluded, as in CCF); other data volumes are unattributed.
+* ECS-on-EC2 and EMR-on-EKS hours would double count the EC2 instances
+  (``excluded``); NAT gateways, load balancers, requests and scans have no
+  physical model (unattributed, estimable by the cost ratio).
+
+References
+----------
+AWS, *Data Exports User Guide*, "Table dictionary" for CUR 2.0 and "Line item
+details" for legacy CUR, https://docs.aws.amazon.com/cur/latest/userguide/,
+accessed 2026-11-22.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Iterator
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from carbonlab.io import classify, tabular
+
+#: Internal name -> (legacy CUR column(s), CUR 2.0 column(s)); the first present is used.
+VARIABLE_MAP = {
+    "start": (("lineItem/UsageStartDate",), ("line_item_usage_start_date",)),
+    "end": (("lineItem/UsageEndDate",), ("line_item_usage_end_date",)),
+    "account": (("lineItem/UsageAccountId", "bill/PayerAccountId"),
+                ("line_item_usage_account_id", "bill_payer_account_id")),
+    "region": (("product/regionCode", "product/region"), ("product_region_code",)),
+    "product_code": (("lineItem/ProductCode",), ("line_item_product_code",)),
+    "line_item_type": (("lineItem/LineItemType",), ("line_item_line_item_type",)),
+    "usage_type": (("lineItem/UsageType",), ("line_item_usage_type",)),
+    "pricing_unit": (("pricing/unit",), ("pricing_unit",)),
+    "instance_type": (("product/instanceType",), ("product_instance_type",)),
+    "vcpu": (("product/vcpu",), ("product.vcpu", "product_vcpu")),
+    "quantity": (("lineItem/UsageAmount",), ("line_item_usage_amount",)),
+    "cost": (("lineItem/UnblendedCost",), ("line_item_unblended_cost",)),
+}
+REQUIRED = ("start", "end", "region", "product_code", "line_item_type", "usage_type", "pricing_unit",
+            "quantity", "cost")
+
+#: Line item types that are usage (CCF's Athena filter).
+USAGE_LINE_TYPES = ("Usage", "DiscountedUsage", "SavingsPlanCoveredUsage")
+
+_DOUBLE_COUNT = re.compile(r"EMR-EKS-EC2|ECS-EC2-(?:GB|vCPU)-Hours|HostBoxUsage", re.I)
+_NO_MODEL = re.compile(r"NatGateway|LoadBalancerUsage|LCUUsage|LoadBalancer|AmazonEKS-Hours|EKS-Hours|DataScanned|"
+                       r"VpcEndpoint-Hours|ServerlessV2Usage|ServerlessUsage|CPUCredits|Requests?\b|"
+                       r"RequestUnits|PublicIPv4|ElasticIP|HostedZone|DNS-Queries|API-Request", re.I)
+_INSTANCE_USAGE = re.compile(r"(?:BoxUsage|SpotUsage|DedicatedUsage|InstanceUsage|Multi-AZUsage|NodeUsage|"
+                             r"ESInstance|Node|HeavyUsage|ReservedHostUsage)[^:]*:(.+)$", re.I)
+#: AWS Glue: a DPU gives 4 vCPU and 16 GB (docs.aws.amazon.com/glue/latest/dg/add-job.html).
+GLUE_VCPU_PER_DPU = 4.0
+
+_UNIT_FAMILY = {"hrs": "instance", "hours": "instance", "hour": "instance", "vcpu-hours": "vcpu",
+                "vcpu-hour": "vcpu", "dpu-hour": "dpu", "gb-mo": "month", "gb-month": "month", "gb-mp": "month",
+                "gb-months": "month", "gb-hours": "gbh", "lambda-gb-second": "lambda", "gb-seconds": "lambda",
+                "gb-second": "lambda", "seconds": "seconds", "second": "seconds", "gb": "data",
+                "gigabytes": "data"}
+
+
+def _which(columns, version: str) -> dict[str, str]:
+    have = set(columns)
+    out = {}
+    for key, (legacy, cur2) in VARIABLE_MAP.items():
+        for c in (legacy if version == "legacy" else cur2):
+            if c in have:
+                out[key] = c
+                break
+    return out
+
+
+def cur_version(columns) -> str | None:
+    """``legacy`` or ``cur2`` from a file's columns, None if it is not a CUR."""
+    cols = set(columns)
+    if "lineItem/UsageType" in cols:
+        return "legacy"
+    if "line_item_usage_type" in cols:
+        return "cur2"
+    return None
+
+
+def aws_rules(keys: pd.DataFrame) -> pd.DataFrame:
+    """Classes of distinct CUR keys (see the module docstring).
+
+    Parameters
+    ----------
+    keys : pandas.DataFrame
+        Columns ``line_item_type``, ``product_code``, ``usage_type``,
+        ``pricing_unit``, ``instance_type``, ``vcpu`` (strings or None).
+
+    Returns
+    -------
+    pandas.DataFrame
+        A class table (:data:`carbonlab.io.classify.CLASS_COLUMNS`).
+    """
+    cls = classify.class_table(len(keys), keys.index)
+    ut = keys["usage_type"].fillna("").astype(str)
+    unit = keys["pricing_unit"].fillna("").astype(str)
+    code = keys["product_code"].fillna("").astype(str)
+    lit = keys["line_item_type"].fillna("").astype(str)
+    name = code.map(classify.AWS_SERVICE_NAMES).fillna(code)
+    cls["unit"] = keys["pricing_unit"]
+    usage = lit.isin(USAGE_LINE_TYPES).to_numpy()
+    cls.loc[~usage, "note"] = "not usage (" + lit[~usage].replace("", "none") + ")"
+    dollar = (ut.str.contains("Dollar") | (unit == "Dollar")).to_numpy()
+    cls.loc[usage & dollar, "note"] = "not usage (support charge)"
+    dup = ut.str.contains(_DOUBLE_COUNT).to_numpy()
+    cls.loc[usage & ~dollar & dup, "note"] = "excluded: would double count EC2 instance hours (CCF skips it)"
+    live = usage & ~dollar & ~dup
+    no_model = ut.str.contains(_NO_MODEL).to_numpy()
+    cls.loc[live & no_model, "note"] = "no physical model for this usage type"
+    live &= ~no_model
+    fam = unit.str.lower().map(_UNIT_FAMILY).fillna("other").to_numpy(dtype=object)
+    lam = ut.str.contains("Lambda-GB-Second|Lambda-Provisioned-GB-Second", case=False).to_numpy()
+    fam = np.where(lam & np.isin(fam, ["lambda", "seconds"]), "lambda", fam)
+    fam = np.where((fam == "seconds") & ~lam, "other", fam)
+
+    # instance hours
+    parsed = ut.str.extract(_INSTANCE_USAGE)[0]
+    itype = classify.normalise_instance_type(keys["instance_type"].where(keys["instance_type"].notna(), parsed))
+    attrs = classify.instance_attributes(pd.Series("aws", index=keys.index), itype)
+    report_vcpu = pd.to_numeric(keys["vcpu"], errors="coerce").to_numpy(dtype=float)
+    m = live & (fam == "instance")
+    known = attrs["known"].to_numpy()
+    vcpu = np.where(known, attrs["vcpu"].to_numpy(), report_vcpu)
+    ok = m & np.isfinite(vcpu) & (vcpu > 0)
+    cls.loc[ok, "kind"] = "compute"
+    cls.loc[ok, "unit"] = "vCPU-h"
+    cls.loc[ok, "factor"] = vcpu[ok]
+    cls.loc[ok, "instance_type"] = itype[ok]
+    cls.loc[ok, "utilization"] = attrs["burstable_baseline"].to_numpy()[ok]
+    cls.loc[ok, "gpu_factor"] = attrs["gpu_count"].to_numpy()[ok]
+    cls.loc[m & ~ok, "note"] = "instance hours without a vCPU count (type not in the instance table)"
+    for family, factor in (("vcpu", 1.0), ("dpu", GLUE_VCPU_PER_DPU)):
+        m = live & (fam == family)
+        cls.loc[m, "kind"] = "compute"
+        cls.loc[m, "unit"] = "vCPU-h"
+        cls.loc[m, "factor"] = factor
+    m = live & (fam == "lambda")
+    cls.loc[m, "kind"] = "compute"
+    cls.loc[m, "unit"] = "vCPU-s"
+    cls.loc[m, "factor"] = 1.0 / classify.LAMBDA_GB_PER_VCPU
+    # capacity
+    fargate_mem = ut.str.contains("Fargate-GB-Hours|Fargate-EphemeralStorage", case=False).to_numpy()
+    m = live & (fam == "gbh")
+    cls.loc[m & fargate_mem, "kind"] = "memory"
+    cls.loc[m & ~fargate_mem, "kind"] = "storage"
+    cls.loc[m, "unit"] = "GB-h"
+    m = live & (fam == "month")
+    cls.loc[m, "kind"] = "storage"
+    cls.loc[m, "unit"] = "GB-Mo"
+    storage = (cls["kind"] == "storage").to_numpy()
+    sc, guessed = classify.storage_class(ut, name)
+    cls.loc[storage, "storage_class"] = sc[storage]
+    cls.loc[storage, "storage_class_guessed"] = guessed[storage]
+    # data
+    m = live & (fam == "data")
+    net = classify.is_network(ut) & (code != "AmazonCloudFront").to_numpy()
+    cls.loc[m & net, "kind"] = "network"
+    cls.loc[m & net, "unit"] = "GB"
+    cls.loc[m & ~net, "note"] = "data volume that is not transfer out of a data centre"
+    m = live & (fam == "other")
+    cls.loc[m, "note"] = "unit not modelled: " + unit[m].replace("", "none")
+    cls["replication"] = classify.replication_factor(pd.Series("aws", index=keys.index), code, ut)
+    unknown = (cls["kind"] == "unknown").to_numpy()
+    cls.loc[unknown, "unit"] = keys["pricing_unit"][unknown]
+    cls.loc[unknown, "factor"] = 1.0
+    cls.loc[unknown & (cls["note"] == "").to_numpy(), "note"] = "no physical model for this usage type"
+    return cls
+
+
+class _CurReader:
+    """State of one CUR file read in batches (classes are shared across batches)."""
+
+    def __init__(self, path, *, lenient: bool, version: str | None = None):
+        self.path = Path(path)
+        self.name = self.path.name
+        self.lenient = lenient
+        cols = tabular.column_names(self.path)
+        self.version = version or cur_version(cols)
+        if self.version is None:
+            raise ValueError(f"{self.name}: not an AWS Cost and Usage Report (no lineItem/UsageType or "
+                             "line_item_usage_type column)")
+        self.cols = _which(cols + (["product.vcpu"] if "product" in cols else []), self.version)
+        missing = [k for k in REQUIRED if k not in self.cols]
+        if missing:
+            names = [VARIABLE_MAP[k][0 if self.version == "legacy" else 1][0] for k in missing]
+            raise ValueError(f"{self.name}: AWS CUR ({self.version}) file is missing column(s) {names}")
+        self.keys = classify.KeyTable(aws_rules, ["line_item_type", "product_code", "usage_type", "pricing_unit",
+                                                   "instance_type", "vcpu"])
+
+    def _read_columns(self) -> list[str]:
+        cols = [c for k, c in self.cols.items() if k != "vcpu"]
+        vc = self.cols.get("vcpu")
+        if vc and vc != "product.vcpu":
+            cols.append(vc)
+        return cols
+
+    def chunks(self, batch_rows: int = tabular.BATCH_ROWS) -> Iterator[pd.DataFrame]:
+        first = 1
+        for t, fetch in tabular.iter_tables(self.path, self._read_columns(), batch_rows=batch_rows):
+            yield self._chunk(t, first, fetch)
+            first += t.num_rows
+
+    def _vcpu(self, t: pa.Table, fetch):
+        """The report's vCPU column; CUR 2.0's ``product`` map is read only when the instance
+        table lacks one of the batch's instance types (reading the map costs more than the rest)."""
+        c = self.cols.get("vcpu")
+        if c is None:
+            return pa.nulls(t.num_rows, pa.string())
+        if c != "product.vcpu":
+            return t.column(c)
+        it = self.cols.get("instance_type")
+        if it is not None and fetch is not None:
+            _, cats = tabular.codes(t.column(it))
+            types = classify.normalise_instance_type(pd.Series(cats, dtype=object))
+            attrs = classify.instance_attributes(pd.Series("aws", index=types.index), types)
+            if attrs["known"].all():
+                return pa.nulls(t.num_rows, pa.string())
+        prod = fetch("product") if fetch is not None else None
+        if prod is None or not pa.types.is_map(prod.type):
+            return pa.nulls(t.num_rows, pa.string())
+        return pc.map_lookup(prod, pa.scalar("vcpu", type=prod.type.key_type), "first")
+
+    def _column(self, t: pa.Table, key: str):
+        c = self.cols.get(key)
+        if c is None:
+            return pa.nulls(t.num_rows, pa.string())
+        return t.column(c)
+
+    def _chunk(self, t: pa.Table, first: int, fetch=None) -> pd.DataFrame:
+        n = t.num_rows
+        args = dict(name=self.name, first_row=first, lenient=self.lenient)
+        start, bad_s = tabular.times(self._column(t, "start"), column_name=self.cols["start"], **args)
+        end, bad_e = tabular.times(self._column(t, "end"), column_name=self.cols["end"], **args)
+        qty, bad_q = tabular.numbers(self._column(t, "quantity"), column_name=self.cols["quantity"], **args)
+        cost, bad_c = tabular.numbers(self._column(t, "cost"), column_name=self.cols["cost"], **args)
+        coded = [tabular.codes(self._vcpu(t, fetch) if k == "vcpu" else self._column(t, k))
+                 for k in self.keys.columns]
+        key = self.keys.lookup(coded)
+        pc_codes, pc_cats = coded[1]
+        service = (pc_codes, np.array([classify.AWS_SERVICE_NAMES.get(c, c) for c in pc_cats], dtype=object))
+        service = _unique_cats(service)
+        account = tabular.codes(self._column(t, "account"))
+        if self.version == "legacy" and "account" in self.cols and self.cols["account"] == "lineItem/UsageAccountId":
+            account = _fill_codes(account, tabular.codes(t.column("bill/PayerAccountId"))
+                                  if "bill/PayerAccountId" in t.column_names else None)
+        region = tabular.codes(self._column(t, "region"))
+        bad = bad_s | bad_e | bad_q | bad_c
+        return classify.usage_chunk(self.keys.classes, key, start_ns=start, end_ns=end, quantity=qty, cost=cost,
+                                    provider="aws", region=region, service=service, account=account,
+                                    source_file=self.name, first_row=first, bad=bad if bad.any() else None,
+                                    raw_unit=coded[3])
+
+
+def _unique_cats(pair):
+    codes, cats = pair
+    return tabular._unique_categories(codes, np.asarray(cats, dtype=object))
+
+
+def _fill_codes(primary, fallback):
+    """Where ``primary`` is missing take ``fallback`` (both (codes, categories) pairs)."""
+    if fallback is None or not (primary[0] < 0).any():
+        return primary
+    pc_, pcat = primary
+    fc, fcat = fallback
+    cats = np.concatenate([pcat, fcat])
+    codes = np.where(pc_ >= 0, pc_, np.where(fc >= 0, fc + len(pcat), -1))
+    return tabular._unique_categories(codes, cats)
+
+
+def iter_aws_cur(path, *, lenient: bool = False, batch_rows: int = tabular.BATCH_ROWS) -> Iterator[pd.DataFrame]:
+    """Read a CUR in batches; yields UsageTable chunks (categorical string columns)."""
+    yield from _CurReader(path, lenient=lenient).chunks(batch_rows)
+
+
+def read_aws_cur(path, *, lenient: bool = False) -> pd.DataFrame:
+    """Read an AWS Cost and Usage Report (legacy CSV or CUR 2.0 Parquet) into a UsageTable.
+
+    Parameters
+    ----------
+    path : str or path-like
+        Legacy CUR ``.csv`` / ``.csv.gz`` or CUR 2.0 ``.parquet`` (also a
+        legacy-named Parquet or a CUR 2.0 CSV: the version is told from the columns).
+    lenient : bool, default False
+        Rows with a value that cannot be parsed become ``unknown`` rows with
+        the note ``unparseable value (lenient)`` instead of raising.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A UsageTable (see the module docstring for the columns); ``source_row``
+        is the 1-based data row; GPU instances add a ``gpu`` row per line;
+        ``attrs["source_format"]`` names the version read.
+
+    Raises
+    ------
+    ValueError
+        Missing columns (named) or, unless ``lenient``, a value that cannot be
+        parsed (file, row and column named).
+    """
+    reader = _CurReader(path, lenient=lenient)
+    table = classify.concat_chunks(list(reader.chunks()), reader.name)
+    table.attrs["source_format"] = f"aws_cur_{reader.version}"
+    return table

@@ -1,0 +1,367 @@
+"""Google Cloud Billing export (BigQuery standard or detailed usage cost table) as CSV, JSON lines or Parquet.
+
+BigQuery stores nested fields (``service.description``); JSON lines and
+Parquet keep them nested, CSV exports of a query flatten them with dots or
+underscores (``service.description`` or ``service_description``): all three
+are read.
+
+===============================  ==================  =========================================
+export field                     carbonlab column    notes
+===============================  ==================  =========================================
+usage_start_time                 start               UTC (``2025-01-01 00:00:00 UTC`` or ISO)
+usage_end_time                   end                 exclusive
+project.id                       account             ``billing_account_id`` when empty
+location.region                  region              ``location.location`` (zone -> region) if empty
+service.description              service             e.g. ``Compute Engine``
+sku.description                  (classification)    e.g. ``N2 Instance Core running in Belgium``
+usage.amount                     quantity            in ``usage.unit``
+usage.unit                       unit                ``seconds``, ``byte-seconds``, ``bytes``, ...
+system_labels                    instance_type       ``compute.googleapis.com/machine_spec``
+cost                             cost                gross cost, bill currency
+credits                          (extra rows)        one ``unknown`` row per line with credits:
+                                                     ``not usage (credit: <type>)``, their sum as cost
+cost_type                        (classification)    only ``regular`` is usage
+===============================  ==================  =========================================
+
+Classification (CCF.md §8.2 where right):
+
+* ``seconds`` with a CPU word (Core, vCPU, CPU, DCU): compute, vCPU-seconds as
+  billed (core-seconds); with ``GPU``: GPU-seconds, the GPU model from the SKU.
+  GKE cluster fees ("Kubernetes Clusters") have no hardware (CCF counts 3 vCPU
+  per cluster); commitment fees are not usage.
+* ``byte-seconds``: memory when the SKU names RAM or memory, else storage (SSD
+  or HDD from the SKU); bytes and seconds are converted exactly
+  (decimal GB: CCF divides by 2^30 and calls the result GB).
+* ``bytes``: network when the SKU names outbound, inter-region or inter-zone
+  transfer; other volumes (e.g. BigQuery bytes scanned) are unattributed.
+
+References
+----------
+Google Cloud, "Structure of Standard data export", Cloud Billing documentation,
+https://cloud.google.com/billing/docs/how-to/export-data-bigquery-tables/standard-usage,
+accessed 2026-11-22.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Iterator
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from carbonlab import datasets
+from carbonlab.io import classify, tabular
+
+#: Canonical (dotted) field -> carbonlab use.
+VARIABLE_MAP = {"usage_start_time": "start", "usage_end_time": "end", "project.id": "account",
+                "location.region": "region", "service.description": "service", "sku.description": "usage type",
+                "usage.amount": "quantity", "usage.unit": "unit", "cost": "cost"}
+REQUIRED = ["usage_start_time", "usage_end_time", "service.description", "sku.description", "usage.amount",
+            "usage.unit", "cost"]
+_OPTIONAL = ["billing_account_id", "project.id", "location.region", "location.location", "cost_type",
+             "system_labels", "credits"]
+
+#: Explicit types for JSON lines (numbers stay numbers; nested fields as BigQuery exports them).
+JSON_SCHEMA = pa.schema([
+    ("billing_account_id", pa.string()),
+    ("service", pa.struct([("id", pa.string()), ("description", pa.string())])),
+    ("sku", pa.struct([("id", pa.string()), ("description", pa.string())])),
+    ("usage_start_time", pa.string()), ("usage_end_time", pa.string()),
+    ("project", pa.struct([("id", pa.string()), ("name", pa.string())])),
+    ("location", pa.struct([("location", pa.string()), ("country", pa.string()), ("region", pa.string()),
+                            ("zone", pa.string())])),
+    ("cost", pa.float64()), ("currency", pa.string()), ("cost_type", pa.string()),
+    ("usage", pa.struct([("amount", pa.float64()), ("unit", pa.string()),
+                         ("amount_in_pricing_units", pa.float64()), ("pricing_unit", pa.string())])),
+    ("system_labels", pa.list_(pa.struct([("key", pa.string()), ("value", pa.string())]))),
+    ("credits", pa.list_(pa.struct([("name", pa.string()), ("amount", pa.float64()), ("full_name", pa.string()),
+                                    ("id", pa.string()), ("type", pa.string())]))),
+])
+
+_CPU = re.compile(r"\bcores?\b|vcpu|\bcpus?\b|\bdcu\b", re.I)
+_GPU = re.compile(r"\bgpu\b", re.I)
+_FEES = re.compile(r"\bfee\b|billing|reattribution|external ip charge|static ip|vpn tunnel|service charge|"
+                   r"license", re.I)
+_NETWORK_CCF = re.compile(r"egress|data delivery|network traffic|download", re.I)
+_NO_MODEL_SERVICES = {"Cloud DNS", "Cloud Key Management Service (KMS)", "Secret Manager", "Support",
+                      "Cloud Monitoring", "Cloud Logging", "Identity Platform", "Cloud Scheduler"}
+_MACHINE_SPEC = "compute.googleapis.com/machine_spec"
+
+
+def _gpu_models() -> dict[str, str]:
+    t = datasets.load_table("coefficients", "gpu_power")
+    return {m.lower(): m for m in t.loc[t["provider"] == "gcp", "gpu_model"]}
+
+
+def gpu_model(sku: pd.Series) -> pd.Series:
+    """GPU model of the coefficient table from a GPU SKU (``Nvidia Tesla T4 GPU running in Americas``
+    -> ``Nvidia T4``); the SKU's leading name when the table does not know it."""
+    models = _gpu_models()
+    name = sku.fillna("").astype(str).str.replace(r"\s+GPU\b.*$", "", regex=True, flags=re.I).str.strip()
+
+    def pick(n: str) -> str:
+        for cand in (n, re.sub(r"(?i)\btesla\s+", "", n)):
+            if cand.lower() in models:
+                return models[cand.lower()]
+        return n
+
+    return name.map(pick)
+
+
+def gcp_rules(keys: pd.DataFrame) -> pd.DataFrame:
+    """Classes of distinct GCP billing keys.
+
+    Parameters
+    ----------
+    keys : pandas.DataFrame
+        Columns ``cost_type``, ``service``, ``sku``, ``unit``, ``machine_type``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A class table (:data:`carbonlab.io.classify.CLASS_COLUMNS`).
+    """
+    cls = classify.class_table(len(keys), keys.index)
+    sku = keys["sku"].fillna("").astype(str)
+    svc = keys["service"].fillna("").astype(str)
+    unit = keys["unit"].fillna("").astype(str).str.strip().str.lower()
+    ctype = keys["cost_type"].fillna("regular").astype(str).str.lower().replace("", "regular")
+    cls["unit"] = keys["unit"]
+    regular = (ctype == "regular").to_numpy()
+    cls.loc[~regular, "note"] = "not usage (" + ctype[~regular] + ")"
+    commitment = sku.str.contains(r"^commitment\b|\bcommitment v\d", case=False).to_numpy()
+    cls.loc[regular & commitment, "note"] = "not usage (commitment fee)"
+    fee = sku.str.contains(_FEES).to_numpy()
+    cls.loc[regular & ~commitment & fee, "note"] = "excluded: a fee without usage (CCF skips it)"
+    live = regular & ~commitment & ~fee
+    no_model = svc.isin(_NO_MODEL_SERVICES).to_numpy()
+    cls.loc[live & no_model, "note"] = "no physical model for this service"
+    live &= ~no_model
+    cluster = sku.str.contains("Kubernetes Clusters|cluster management", case=False).to_numpy()
+    cls.loc[live & cluster, "note"] = "no physical model for this usage type (cluster management fee)"
+    live &= ~cluster
+
+    gpu = sku.str.contains(_GPU).to_numpy()
+    cpu = sku.str.contains(_CPU).to_numpy()
+    m = live & (unit == "seconds").to_numpy()
+    cls.loc[m & gpu, "kind"] = "gpu"
+    cls.loc[m & gpu, "unit"] = "GPU-s"
+    cls.loc[m & gpu, "instance_type"] = gpu_model(sku)[m & gpu]
+    c = m & ~gpu & cpu
+    cls.loc[c, "kind"] = "compute"
+    cls.loc[c, "unit"] = "vCPU-s"
+    cls.loc[c, "instance_type"] = keys["machine_type"][c]
+    cls.loc[m & ~gpu & ~cpu, "note"] = "seconds of a resource without a CPU or GPU"
+    m = live & (unit == "byte-seconds").to_numpy()
+    memory = classify.is_memory(sku) & ~cpu
+    cls.loc[m & memory, "kind"] = "memory"
+    cls.loc[m & ~memory, "kind"] = "storage"
+    cls.loc[m, "unit"] = "byte-s"
+    storage = (cls["kind"] == "storage").to_numpy()
+    sc, guessed = classify.storage_class(sku, svc)
+    cls.loc[storage, "storage_class"] = sc[storage]
+    cls.loc[storage, "storage_class_guessed"] = guessed[storage]
+    m = live & (unit == "bytes").to_numpy()
+    net = classify.is_network(sku) | (sku.str.contains(_NETWORK_CCF) & ~sku.str.contains(classify._INBOUND_WORDS)
+                                      ).to_numpy()
+    cls.loc[m & net, "kind"] = "network"
+    cls.loc[m & net, "unit"] = "byte"
+    cls.loc[m & ~net, "note"] = "data volume that is not transfer out of a data centre"
+    m = live & ~unit.isin(["seconds", "byte-seconds", "bytes"]).to_numpy()
+    cls.loc[m, "note"] = "unit not modelled: " + keys["unit"].fillna("none").astype(str)[m]
+    cls["replication"] = classify.replication_factor(pd.Series("gcp", index=keys.index), svc, sku)
+    unknown = (cls["kind"] == "unknown").to_numpy()
+    cls.loc[unknown, "unit"] = keys["unit"][unknown]
+    cls.loc[unknown & (cls["note"] == "").to_numpy(), "note"] = "no physical model for this usage type"
+    return cls
+
+
+def _resolve(columns) -> dict[str, str]:
+    """Canonical dotted field -> the file's column (dotted, underscored; case-insensitive)."""
+    lower = {c.lower(): c for c in columns}
+    out = {}
+    for field in REQUIRED + _OPTIONAL:
+        for cand in (field, field.replace(".", "_")):
+            if cand.lower() in lower:
+                out[field] = lower[cand.lower()]
+                break
+    return out
+
+
+def _labels_value(column, key: str) -> pa.Array:
+    """Value of ``key`` in a BigQuery ``[{key, value}]`` column (list of structs or JSON text)."""
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks()
+    if pa.types.is_list(column.type) or pa.types.is_large_list(column.type):
+        flat = column.flatten()
+        if flat.type.num_fields == 0:
+            return pa.nulls(len(column), pa.string())
+        keys_ = flat.field("key")
+        values = flat.field("value")
+        parent = pc.list_parent_indices(column)
+        hit = pc.equal(keys_, key).fill_null(False)
+        rows = pc.filter(parent, hit).to_numpy(zero_copy_only=False)
+        vals = pc.filter(values, hit).to_pylist()
+        out = np.full(len(column), None, dtype=object)
+        out[rows[::-1]] = vals[::-1]  # the first match wins
+        return pa.array(out, pa.string())
+    c, cats = tabular.codes(column)
+    parsed = []
+    for text in cats:
+        value = None
+        try:
+            for item in json.loads(text) or []:
+                if isinstance(item, dict) and item.get("key") == key:
+                    value = item.get("value")
+                    break
+        except (ValueError, TypeError):
+            value = None
+        parsed.append(value)
+    parsed = np.asarray(parsed + [None], dtype=object)
+    return pa.array(parsed[c], pa.string())
+
+
+def _credits(column) -> tuple[np.ndarray, np.ndarray]:
+    """Per row: sum of credit amounts and the credit types joined (``""`` if none)."""
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks()
+    n = len(column)
+    total = np.zeros(n)
+    kinds = np.full(n, "", dtype=object)
+    if pa.types.is_list(column.type) or pa.types.is_large_list(column.type):
+        flat = column.flatten()
+        if len(flat) == 0 or flat.type.num_fields == 0:
+            return total, kinds
+        parent = pc.list_parent_indices(column).to_numpy(zero_copy_only=False)
+        amount = np.nan_to_num(flat.field("amount").to_numpy(zero_copy_only=False).astype(float))
+        total = np.bincount(parent, weights=amount, minlength=n)
+        names = flat.field("type") if "type" in [flat.type.field(i).name for i in range(flat.type.num_fields)] \
+            else flat.field("name")
+        for p, t in zip(parent, names.to_pylist()):
+            kinds[p] = t if not kinds[p] else f"{kinds[p]}+{t}"
+        return total, kinds
+    c, cats = tabular.codes(column)
+    per_cat = []
+    for text in cats:
+        s, k = 0.0, []
+        try:
+            for item in json.loads(text) or []:
+                s += float(item.get("amount") or 0.0)
+                k.append(str(item.get("type") or item.get("name") or "credit"))
+        except (ValueError, TypeError, AttributeError):
+            pass
+        per_cat.append((s, "+".join(k)))
+    per_cat.append((0.0, ""))
+    arr = np.asarray(per_cat, dtype=object)
+    return arr[c, 0].astype(float), arr[c, 1]
+
+
+class _GcpReader:
+    def __init__(self, path, *, lenient: bool):
+        self.path = Path(path)
+        self.name = self.path.name
+        self.lenient = lenient
+        self.format = tabular.file_format(self.path)
+        self.cols = _resolve(tabular.column_names(self.path))
+        missing = [c for c in REQUIRED if c not in self.cols]
+        if missing:
+            raise ValueError(f"{self.name}: not a GCP billing export, missing column(s) {missing}")
+        self.keys = classify.KeyTable(gcp_rules, ["cost_type", "service", "sku", "unit", "machine_type"])
+
+    def chunks(self, batch_rows: int = tabular.BATCH_ROWS) -> Iterator[pd.DataFrame]:
+        first = 1
+        schema = JSON_SCHEMA if self.format == "jsonl" else None
+        try:
+            for t, _ in tabular.iter_tables(self.path, list(self.cols.values()), batch_rows=batch_rows,
+                                            json_schema=schema):
+                yield self._chunk(t, first)
+                first += t.num_rows
+        except pa.ArrowInvalid as exc:
+            raise ValueError(f"{self.name}: cannot read the JSON lines after data row {first - 1}: {exc}") from exc
+
+    def _col(self, t: pa.Table, field: str):
+        c = self.cols.get(field)
+        return t.column(c) if c is not None and c in t.column_names else pa.nulls(t.num_rows, pa.string())
+
+    def _chunk(self, t: pa.Table, first: int) -> pd.DataFrame:
+        args = dict(name=self.name, first_row=first, lenient=self.lenient)
+        start, bad_s = tabular.times(self._col(t, "usage_start_time"), column_name=self.cols["usage_start_time"],
+                                     **args)
+        end, bad_e = tabular.times(self._col(t, "usage_end_time"), column_name=self.cols["usage_end_time"], **args)
+        qty, bad_q = tabular.numbers(self._col(t, "usage.amount"), column_name=self.cols["usage.amount"], **args)
+        cost, bad_c = tabular.numbers(self._col(t, "cost"), column_name=self.cols["cost"], **args)
+        machine = (_labels_value(self._col(t, "system_labels"), _MACHINE_SPEC) if "system_labels" in self.cols
+                   else pa.nulls(t.num_rows, pa.string()))
+        coded = [tabular.codes(self._col(t, "cost_type")), tabular.codes(self._col(t, "service.description")),
+                 tabular.codes(self._col(t, "sku.description")), tabular.codes(self._col(t, "usage.unit")),
+                 tabular.codes(machine)]
+        key = self.keys.lookup(coded)
+        region = pc.coalesce(self._col(t, "location.region").cast(pa.string()),
+                             pc.replace_substring_regex(self._col(t, "location.location").cast(pa.string()),
+                                                        r"^([a-z]+-[a-z]+\d+)-[a-z]$", r"\1"))
+        account = pc.coalesce(self._col(t, "project.id").cast(pa.string()),
+                              self._col(t, "billing_account_id").cast(pa.string()))
+        bad = bad_s | bad_e | bad_q | bad_c
+        chunk = classify.usage_chunk(self.keys.classes, key, start_ns=start, end_ns=end, quantity=qty, cost=cost,
+                                     provider="gcp", region=tabular.codes(region), service=coded[1],
+                                     account=tabular.codes(account), source_file=self.name, first_row=first,
+                                     bad=bad if bad.any() else None, raw_unit=coded[3])
+        if "credits" in self.cols:
+            amount, kinds = _credits(self._col(t, "credits"))
+            has = (amount != 0) | (kinds != "")
+            if has.any():
+                base = chunk.iloc[:t.num_rows]
+                rows = base.loc[has].copy()
+                notes = pd.Series(kinds[has], dtype=object).replace("", "credit")
+                rows["kind"] = pd.Categorical(["unknown"] * int(has.sum()))
+                rows["note"] = pd.Categorical(("not usage (credit: " + notes + ")").to_numpy())
+                rows["quantity"] = 0.0
+                rows["unit"] = pd.Categorical([None] * int(has.sum()), categories=["credit"])
+                rows["cost"] = amount[has]
+                rows["instance_type"] = pd.Categorical([None] * int(has.sum()), categories=["none"])
+                rows["storage_class"] = pd.Categorical([None] * int(has.sum()), categories=["none"])
+                rows["utilization"] = np.nan
+                rows["storage_class_guessed"] = False
+                chunk = pd.concat([chunk, rows], ignore_index=True)
+        return chunk
+
+
+def iter_gcp_billing(path, *, lenient: bool = False,
+                     batch_rows: int = tabular.BATCH_ROWS) -> Iterator[pd.DataFrame]:
+    """Read a GCP billing export in batches; yields UsageTable chunks."""
+    yield from _GcpReader(path, lenient=lenient).chunks(batch_rows)
+
+
+def read_gcp_billing(path, *, lenient: bool = False) -> pd.DataFrame:
+    """Read a Google Cloud Billing export (BigQuery schema) into a UsageTable.
+
+    Parameters
+    ----------
+    path : str or path-like
+        ``.csv`` / ``.csv.gz`` (flattened fields), ``.jsonl`` / ``.jsonl.gz``
+        (BigQuery's JSON export) or ``.parquet``.
+    lenient : bool, default False
+        Rows with a value that cannot be parsed become ``unknown`` rows with
+        the note ``unparseable value (lenient)`` instead of raising.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A UsageTable; a line with credits adds an ``unknown`` row (same
+        ``source_row``) carrying the credits as cost; ``attrs["source_format"]``.
+
+    Raises
+    ------
+    ValueError
+        Missing columns (named) or, unless ``lenient``, a value that cannot be
+        parsed (file, row and column named).
+    """
+    reader = _GcpReader(path, lenient=lenient)
+    table = classify.concat_chunks(list(reader.chunks()), reader.name)
+    table.attrs["source_format"] = f"gcp_billing_{reader.format}"
+    return table

@@ -1,0 +1,358 @@
+"""Reading billing files as Arrow batches, and turning their columns into arrays.
+
+Every reader of :mod:`carbonlab.io` goes through these helpers, so that CSV
+(plain or gzip), Parquet and JSON lines files are read the same way: in
+batches of about ``batch_rows`` rows (Parquet row groups, CSV blocks), with
+string columns kept as dictionary codes so that classification runs once per
+distinct value, not once per row.
+
+Parsing rules (the same for every format)
+-----------------------------------------
+* **Numbers**: decimal text or a numeric column; an empty cell is missing.
+  Anything else is an error naming the file, the 1-based data row and the
+  column (or, with ``lenient=True``, a row flag the reader turns into an
+  ``unattributed`` row).
+* **Date-times**: ISO 8601 with or without a UTC offset, BigQuery's
+  ``2025-01-01 00:00:00 UTC``, or (for Azure's exports) US ``MM/DD/YYYY``.
+  A value without an offset is taken as UTC: all four export formats state
+  their times in UTC.  Each column must use one format throughout.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import json
+from pathlib import Path
+from typing import Iterator
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+import pyarrow.json as pajson
+import pyarrow.parquet as pq
+
+#: Default number of rows per batch (memory per batch is a few hundred MB at most).
+BATCH_ROWS = 1_000_000
+
+_NS = {"s": 1_000_000_000, "ms": 1_000_000, "us": 1_000, "ns": 1}
+
+
+def file_format(path) -> str:
+    """``parquet``, ``csv`` or ``jsonl`` from the file name (``.gz`` allowed for text files)."""
+    name = Path(path).name.lower()
+    if name.endswith(".gz"):
+        name = name[:-3]
+    if name.endswith((".parquet", ".pq")):
+        return "parquet"
+    if name.endswith((".jsonl", ".ndjson", ".json")):
+        return "jsonl"
+    if name.endswith((".csv", ".txt")):
+        return "csv"
+    raise ValueError(f"{Path(path).name}: cannot tell the file format from its name "
+                     "(expected .csv, .csv.gz, .parquet, .jsonl or .jsonl.gz)")
+
+
+def _flatten(table: pa.Table) -> pa.Table:
+    """Flatten struct columns into dotted names (``service.description``), recursively."""
+    while any(pa.types.is_struct(f.type) for f in table.schema):
+        table = table.flatten()
+    return table
+
+
+def _first_json_record(path) -> dict:
+    opener = gzip.open if str(path).endswith(".gz") else open
+    with opener(path, "rt", encoding="utf-8") as f:
+        for line in f:
+            if line.strip():
+                return json.loads(line)
+    return {}
+
+
+def _dotted(record: dict, prefix: str = "") -> list[str]:
+    out = []
+    for k, v in record.items():
+        if isinstance(v, dict):
+            out += _dotted(v, f"{prefix}{k}.")
+        else:
+            out.append(f"{prefix}{k}")
+    return out
+
+
+def column_names(path) -> list[str]:
+    """Column names of a file without reading its data (nested fields as dotted names)."""
+    fmt = file_format(path)
+    if fmt == "parquet":
+        schema = pq.read_schema(path)
+        return _flatten(schema.empty_table()).column_names
+    if fmt == "jsonl":
+        return _dotted(_first_json_record(path))
+    with pa.input_stream(str(path), compression="detect") as f:
+        head = f.read(1 << 16).decode("utf-8-sig", errors="replace")
+    first = head.splitlines()[0] if head else ""
+    return next(csv.reader([first]), [])
+
+
+def _rebatch(batches, batch_rows: int) -> Iterator[pa.Table]:
+    pending, size = [], 0
+    for b in batches:
+        if b.num_rows == 0:
+            continue
+        pending.append(b)
+        size += b.num_rows
+        if size >= batch_rows:
+            yield pa.Table.from_batches(pending)
+            pending, size = [], 0
+    if pending:
+        yield pa.Table.from_batches(pending)
+
+
+def _row_group_runs(pf: pq.ParquetFile, batch_rows: int) -> list[list[int]]:
+    runs, run, size = [], [], 0
+    for i in range(pf.metadata.num_row_groups):
+        n = pf.metadata.row_group(i).num_rows
+        if run and size + n > batch_rows:
+            runs.append(run)
+            run, size = [], 0
+        run.append(i)
+        size += n
+    if run:
+        runs.append(run)
+    return runs
+
+
+def iter_tables(path, columns: list[str], *, batch_rows: int = BATCH_ROWS,
+                json_schema: pa.Schema | None = None, prefetch: bool = True) -> Iterator[tuple[pa.Table, object]]:
+    """Yield the file in Arrow tables of about ``batch_rows`` rows.
+
+    Parameters
+    ----------
+    path : path-like
+        The file (format from its name, see :func:`file_format`).
+    columns : list of str
+        Columns to read, as the file names them (dotted names for nested
+        fields).  Columns absent from the file are skipped.
+    batch_rows : int
+        Rows per yielded table (Parquet yields whole row groups joined up to
+        this size, so a row group larger than ``batch_rows`` is one table).
+    json_schema : pyarrow.Schema, optional
+        Explicit schema for JSON lines files (types of nested fields).
+    prefetch : bool, default True
+        Read the next table in a background thread while the caller works on
+        the current one (Arrow decodes without holding the GIL).
+
+    Yields
+    ------
+    table : pyarrow.Table
+        String columns are dictionary-encoded where the format allows it.
+    fetch : callable or None
+        For Parquet, ``fetch(column)`` reads one more column for the same rows
+        (used for expensive columns that are needed only sometimes, such as
+        CUR 2.0's ``product`` map); None for text formats.
+    """
+    it = _iter_tables(path, columns, batch_rows=batch_rows, json_schema=json_schema)
+    if not prefetch:
+        yield from it
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        future = pool.submit(next, it, None)
+        while True:
+            item = future.result()
+            if item is None:
+                return
+            future = pool.submit(next, it, None)
+            yield item
+
+
+def _iter_tables(path, columns, *, batch_rows, json_schema):
+    fmt = file_format(path)
+    if fmt == "parquet":
+        schema = pq.read_schema(path)
+        top = {c.split(".")[0] for c in columns}
+        present = [n for n in schema.names if n in top]
+        strings = [n for n in schema.names if pa.types.is_string(schema.field(n).type)
+                   or pa.types.is_large_string(schema.field(n).type)]
+        pf = pq.ParquetFile(path, read_dictionary=strings)
+        for run in _row_group_runs(pf, batch_rows):
+            t = pf.read_row_groups(run, columns=present, use_threads=True)
+
+            def fetch(column, run=run):  # its own file handle: the prefetch thread may be reading
+                if column not in schema.names:
+                    return None
+                other = pq.ParquetFile(path)
+                return _flatten(other.read_row_groups(run, columns=[column], use_threads=True)).column(0)
+
+            yield _flatten(t), fetch
+    elif fmt == "csv":
+        have = set(column_names(path))
+        wanted = [c for c in columns if c in have]
+        convert = pacsv.ConvertOptions(include_columns=wanted, column_types={c: pa.string() for c in wanted},
+                                       strings_can_be_null=True, quoted_strings_can_be_null=True,
+                                       auto_dict_encode=True, auto_dict_max_cardinality=1 << 30)
+        read = pacsv.ReadOptions(block_size=64 << 20, use_threads=True)
+        stream = pa.input_stream(str(path), compression="detect")
+        reader = pacsv.open_csv(stream, read_options=read, convert_options=convert)
+        for t in _rebatch(reader, batch_rows):
+            yield t, None
+    else:
+        read = pajson.ReadOptions(block_size=64 << 20, use_threads=True)
+        parse = pajson.ParseOptions(explicit_schema=json_schema,
+                                    unexpected_field_behavior="ignore" if json_schema is not None else "infer")
+        stream = pa.input_stream(str(path), compression="detect")
+        reader = pajson.open_json(stream, read_options=read, parse_options=parse)
+        for t in _rebatch(reader, batch_rows):
+            yield _flatten(t), None
+
+
+# --- columns to arrays --------------------------------------------------------
+def codes(column) -> tuple[np.ndarray, np.ndarray]:
+    """Dictionary codes of a string column.
+
+    Returns
+    -------
+    codes : numpy.ndarray of int64
+        Index into ``categories``; -1 where the value is missing.
+    categories : numpy.ndarray of object
+        The distinct strings (may contain duplicates across dictionary chunks
+        merged here; they are unified).
+    """
+    if isinstance(column, pa.ChunkedArray):
+        if column.num_chunks == 0:
+            return np.zeros(0, dtype=np.int64), np.array([], dtype=object)
+        if pa.types.is_dictionary(column.type):
+            column = column.unify_dictionaries()
+            dictionary = column.chunk(0).dictionary
+            idx = np.concatenate([c.indices.to_numpy(zero_copy_only=False).astype(np.int64, copy=False)
+                                  if c.null_count == 0 else
+                                  c.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+                                  for c in column.chunks])
+            cats = np.asarray(dictionary.to_pylist(), dtype=object)
+            return _unique_categories(idx, cats)
+        column = column.combine_chunks()
+    if pa.types.is_dictionary(column.type):
+        idx = column.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+        return _unique_categories(idx, np.asarray(column.dictionary.to_pylist(), dtype=object))
+    if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
+        column = pc.cast(column, pa.string())
+    enc = column.dictionary_encode()
+    return codes(enc)
+
+
+def _unique_categories(idx: np.ndarray, cats: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Make categories unique and non-null (remapping codes)."""
+    if len(cats) == 0:
+        return idx, cats
+    uniq, inverse = np.unique(np.asarray([("\x00" if c is None else str(c)) for c in cats], dtype=object),
+                              return_inverse=True)
+    remap = inverse.astype(np.int64)
+    if "\x00" in uniq:  # a null inside the dictionary
+        null_at = int(np.flatnonzero(uniq == "\x00")[0])
+        remap = np.where(remap == null_at, -1, remap - (remap > null_at))
+        uniq = np.delete(uniq, null_at)
+    out = np.where(idx >= 0, remap[np.clip(idx, 0, None)], -1)
+    return out, uniq
+
+
+def strings(column) -> np.ndarray:
+    """A string column as an object array (None where missing)."""
+    c, cats = codes(column)
+    out = np.empty(len(c), dtype=object)
+    out[:] = None
+    ok = c >= 0
+    out[ok] = cats[c[ok]]
+    return out
+
+
+class ParseError(ValueError):
+    """A value that cannot be parsed, with the file, row and column it came from."""
+
+
+def numbers(column, *, name: str, column_name: str, first_row: int, lenient: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Parse a numeric column.
+
+    Returns
+    -------
+    values : numpy.ndarray of float64
+        NaN where missing or (lenient) unparseable.
+    bad : numpy.ndarray of bool
+        True where a value was present but could not be parsed (lenient only).
+    """
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks()
+    if pa.types.is_dictionary(column.type):
+        column = column.dictionary_decode()
+    if pa.types.is_floating(column.type) or pa.types.is_integer(column.type) or pa.types.is_decimal(column.type):
+        v = pc.cast(column, pa.float64()).to_numpy(zero_copy_only=False)
+        return np.asarray(v, dtype=float), np.zeros(len(v), dtype=bool)
+    try:
+        v = pc.cast(column, pa.float64()).to_numpy(zero_copy_only=False)
+        return np.asarray(v, dtype=float), np.zeros(len(v), dtype=bool)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        pass
+    s = pd.Series(column.to_pandas(), dtype=object)
+    stripped = s.where(s.isna(), s.astype(str).str.strip())
+    v = pd.to_numeric(stripped.replace("", None), errors="coerce")
+    bad = (v.isna() & stripped.notna() & (stripped != "")).to_numpy()
+    if bad.any() and not lenient:
+        i = int(np.flatnonzero(bad)[0])
+        raise ParseError(f"{name}: row {first_row + i}, column {column_name}: cannot parse {s.iloc[i]!r} as a number")
+    return v.to_numpy(dtype=float), bad
+
+
+def _parse_time_strings(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Parse distinct time strings; returns int64 ns (NaT as min) and a bad mask."""
+    s = pd.Series(values, dtype=object).str.strip()
+    s = s.str.replace(r"\s+UTC$", "+00:00", regex=True)
+    attempts = [dict(format="ISO8601"), dict(format="%m/%d/%Y"), dict(format="%m/%d/%Y %H:%M:%S"),
+                dict(format="%m/%d/%Y %I:%M:%S %p")]
+    best = None
+    for kw in attempts:
+        t = pd.to_datetime(s, utc=True, errors="coerce", **kw)
+        if best is None or t.notna().sum() > best.notna().sum():
+            best = t
+        if t.notna().all():
+            break
+    ns = best.astype("datetime64[ns, UTC]").array.asi8 if len(best) else np.zeros(0, dtype=np.int64)
+    return np.asarray(ns, dtype=np.int64), best.isna().to_numpy()
+
+
+NAT = np.iinfo(np.int64).min
+
+
+def times(column, *, name: str, column_name: str, first_row: int, lenient: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Parse a date-time column to UTC nanoseconds since the epoch.
+
+    Returns
+    -------
+    values : numpy.ndarray of int64
+        ``NAT`` (the smallest int64) where missing or (lenient) unparseable.
+    bad : numpy.ndarray of bool
+        True where a value was present but could not be parsed.
+    """
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks() if column.num_chunks != 1 else column.chunk(0)
+    t = column.type
+    if pa.types.is_timestamp(t):
+        v = column.cast(pa.int64()).fill_null(NAT).to_numpy(zero_copy_only=False).astype(np.int64)
+        if t.unit != "ns":
+            v = np.where(v == NAT, NAT, v * _NS[t.unit])
+        return v, np.zeros(len(v), dtype=bool)
+    if pa.types.is_date(t):
+        v = pc.cast(column, pa.timestamp("ns")).cast(pa.int64()).fill_null(NAT).to_numpy(zero_copy_only=False)
+        return np.asarray(v, dtype=np.int64), np.zeros(len(v), dtype=bool)
+    c, cats = codes(column)
+    parsed, bad_cat = _parse_time_strings(cats)
+    out = np.full(len(c), NAT, dtype=np.int64)
+    ok = c >= 0
+    out[ok] = np.where(bad_cat[c[ok]], NAT, parsed[c[ok]])
+    bad = np.zeros(len(c), dtype=bool)
+    bad[ok] = bad_cat[c[ok]]
+    if bad.any() and not lenient:
+        i = int(np.flatnonzero(bad)[0])
+        raise ParseError(f"{name}: row {first_row + i}, column {column_name}: cannot parse "
+                         f"{cats[c[i]]!r} as a date-time")
+    return out, bad
