@@ -1,7 +1,8 @@
 """``carbonlab`` command line: the main job on the shipped sample or on your export.
 
-    carbonlab demo --out DIR
+    carbonlab demo --out DIR                    (also writes DIR/report.html)
     carbonlab estimate FILE --methodology NAME --out DIR
+    carbonlab report FOOTPRINT.nc --out report.html
     carbonlab methodologies
 """
 
@@ -72,6 +73,12 @@ def _print_summary(s: dict, fp, out: Path) -> None:
           "emissions_by_service.png, summary.json")
 
 
+def _report(footprint: Path, out: Path, kernel: str) -> None:
+    from carbonlab.report import render_report
+
+    print(f"  report: {render_report(footprint, out, kernel_name=kernel)}")
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="carbonlab", description="How a cloud bill becomes a carbon number.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -82,6 +89,11 @@ def main(argv=None) -> int:
     est.add_argument("file", type=Path)
     est.add_argument("--methodology", default="carbonlab")
     est.add_argument("--out", type=Path, required=True)
+    demo.add_argument("--no-report", action="store_true", help="skip report.html (needs a Jupyter kernel)")
+    rep = sub.add_parser("report", help="render the HTML report of a footprint.nc (papermill + nbconvert)")
+    rep.add_argument("file", type=Path)
+    rep.add_argument("--out", type=Path, default=Path("report.html"))
+    rep.add_argument("--kernel", default="python3", help="Jupyter kernel that executes the report notebook")
     sub.add_parser("methodologies", help="list the preset methodologies")
     args = parser.parse_args(argv)
     try:
@@ -95,11 +107,15 @@ def main(argv=None) -> int:
             from carbonlab.datasets import dataset_path
 
             _run(dataset_path(*SAMPLE), args.methodology, args.out, label="demo")
+            if not args.no_report:
+                _report(args.out / "footprint.nc", args.out / "report.html", "python3")
+        elif args.command == "report":
+            _report(args.file, args.out, args.kernel)
         else:
             if not args.file.is_file():
                 raise FileNotFoundError(f"{args.file}: no such file")
             _run(args.file, args.methodology, args.out, label="estimate")
-    except (ValueError, KeyError, FileNotFoundError, OSError) as exc:
+    except (ValueError, KeyError, FileNotFoundError, OSError, RuntimeError) as exc:
         msg = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
         print(f"carbonlab: error: {msg}", file=sys.stderr)
         return 2

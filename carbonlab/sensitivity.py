@@ -30,6 +30,7 @@ References
 from __future__ import annotations
 
 import itertools
+import json
 import math
 from dataclasses import fields
 
@@ -44,7 +45,7 @@ from carbonlab.methodology import CHOICES, Methodology, methodology as get_metho
 from carbonlab.schema import BASIS, COMPONENT, METHODOLOGY, TIME
 
 __all__ = ["STAGE_PARAMETERS", "RANGES", "METRICS", "totals", "total", "variants", "sweep", "evaluate",
-           "rerun", "tornado", "decompose"]
+           "methodology_of", "rerun", "tornado", "decompose"]
 
 #: The stage of the chain each methodology parameter belongs to, in the order of the chain.
 #: Parameters a later version adds and that are not listed here form a stage ``other``.
@@ -235,6 +236,29 @@ def _as_cube(usage, m: Methodology) -> xr.Dataset:
     return usage_cube(usage, **m.cube_options)
 
 
+def methodology_of(fp: xr.Dataset) -> Methodology:
+    """The :class:`Methodology` a Footprint was computed with, rebuilt from its attrs.
+
+    Parameters
+    ----------
+    fp : xarray.Dataset
+        A Footprint (not a comparison).
+
+    Returns
+    -------
+    Methodology
+        With the footprint's id, version, description, references and every
+        parameter value (``attrs["parameters"]``).
+    """
+    if "parameters" not in fp.attrs:
+        raise ValueError("not a Footprint: no 'parameters' attribute (a comparison keeps them per methodology "
+                         "in the methodology_parameters coordinate)")
+    values = {k: tuple(v) if isinstance(v, list) else v for k, v in json.loads(fp.attrs["parameters"]).items()}
+    refs = tuple(r for r in fp.attrs.get("references", "").splitlines() if r)
+    return Methodology(id=fp.attrs.get("methodology", "footprint"), version=fp.attrs.get("methodology_version", ""),
+                       description=fp.attrs.get("methodology_description", ""), references=refs, **values)
+
+
 def rerun(fp: xr.Dataset, methodology: str | Methodology) -> xr.Dataset:
     """The Footprint of the same usage under another methodology.
 
@@ -253,6 +277,20 @@ def rerun(fp: xr.Dataset, methodology: str | Methodology) -> xr.Dataset:
     """
     m = get_methodology(methodology)
     return FootprintChain(m).run(_as_cube(fp, m))
+
+
+def _runner(usage, metric: str, basis: str | None):
+    """A function Methodology -> total, building each usage cube once (per hardware key)."""
+    cubes: dict[tuple, xr.Dataset] = {}
+
+    def run(m: Methodology) -> float:
+        if basis is not None:
+            m = m.replace(id=m.id, bases=(basis,))
+        if m.hardware_key not in cubes:
+            cubes[m.hardware_key] = _as_cube(usage, m)
+        return total(FootprintChain(m).run(cubes[m.hardware_key]), metric, basis=basis)
+
+    return run
 
 
 def evaluate(usage, methodologies, *, metric: str = "co2e", basis: str | None = None) -> pd.Series:
@@ -275,14 +313,8 @@ def evaluate(usage, methodologies, *, metric: str = "co2e", basis: str | None = 
     pandas.Series
         Indexed by methodology id, in the metric's unit (``attrs["units"]``).
     """
-    cubes: dict[tuple, xr.Dataset] = {}
-    values = {}
-    for m in (get_methodology(m) for m in methodologies):
-        if basis is not None:
-            m = m.replace(id=m.id, bases=(basis,))
-        if m.hardware_key not in cubes:
-            cubes[m.hardware_key] = _as_cube(usage, m)
-        values[m.id] = total(FootprintChain(m).run(cubes[m.hardware_key]), metric, basis=basis)
+    run = _runner(usage, metric, basis)
+    values = {m.id: run(m) for m in (get_methodology(m) for m in methodologies)}
     out = pd.Series(values, name=metric, dtype=float)
     out.index.name = METHODOLOGY
     out.attrs["units"] = METRICS[metric][0]
@@ -291,13 +323,23 @@ def evaluate(usage, methodologies, *, metric: str = "co2e", basis: str | None = 
 
 # --------------------------------------------------------------------------------------------- tornado
 
+def _changes(key: str, value) -> dict:
+    return dict(value) if isinstance(value, dict) else {key: value}
+
+
+def _label(value) -> str:
+    if isinstance(value, dict):
+        return ", ".join(f"{k}={v}" for k, v in value.items())
+    return str(value)
+
+
 def tornado(usage, base: str | Methodology = "carbonlab", ranges: dict | None = None, *, metric: str = "co2e",
             basis: str | None = None) -> pd.DataFrame:
     """One-at-a-time sensitivity of a total to each knob [saltelli2008]_.
 
-    Each parameter is set in turn to each of its alternative values, the
-    others staying at ``base``; the low and high ends are the smallest and
-    largest totals reached (the base value included).
+    Each knob is set in turn to each of its alternative values, the others
+    staying at ``base``; the low and high ends are the smallest and largest
+    totals reached (the base value included).
 
     Parameters
     ----------
@@ -306,7 +348,11 @@ def tornado(usage, base: str | Methodology = "carbonlab", ranges: dict | None = 
         keep its hardware key; pass ``ranges`` accordingly).
     base : str or Methodology, default "carbonlab"
     ranges : dict, optional
-        Parameter -> alternative values; :data:`RANGES` by default.
+        Knob -> alternative values; :data:`RANGES` by default.  A knob is a
+        parameter name with its values, or any label with alternatives given
+        as dicts of parameter changes (``{"grid": ({"grid_source":
+        "grid_profiles", "resolution": "hourly"},)}``) for knobs that move
+        together.
     metric : str, default "co2e"
     basis : str, optional
         Basis of the operational part (the base's first by default).
@@ -314,34 +360,40 @@ def tornado(usage, base: str | Methodology = "carbonlab", ranges: dict | None = 
     Returns
     -------
     pandas.DataFrame
-        One row per parameter, largest swing first: ``parameter``,
+        One row per knob, largest swing first: ``parameter``,
         ``base_value``, ``low_value``, ``high_value``, ``base``, ``low``,
-        ``high``, ``swing`` (high - low), ``swing_pct`` (of base) and
-        ``units``.  One-at-a-time ranges ignore interactions between knobs.
+        ``high``, ``swing`` (high - low), ``swing_pct`` (of base), ``units``
+        and ``not_available`` (alternatives the base cannot take, e.g. a
+        resolution finer than its grid source has, with the reason; they are
+        left out of the range, never replaced).  One-at-a-time ranges ignore
+        interactions between knobs.
     """
     base = get_methodology(base)
     basis = basis or base.bases[0]
     ranges = RANGES if ranges is None else ranges
-    ms, where = [base.replace(id="base")], {}
-    for param, values in ranges.items():
-        for v in values:
-            if v != getattr(base, param):
-                m = base.replace(**{param: v})
-                where[m.id] = (param, v)
-                ms.append(m)
-    values = evaluate(usage, ms, metric=metric, basis=basis)
-    ref = float(values["base"])
+    run = _runner(usage, metric, basis)
+    ref = run(base)
+    units = METRICS[metric][0]
     rows = []
-    for param in ranges:
-        reached = [(getattr(base, param), ref)] + [(v, float(values[i])) for i, (p, v) in where.items()
-                                                   if p == param]
+    for key, values in ranges.items():
+        base_label = getattr(base, key) if hasattr(base, key) else "base"
+        reached, missing = [(base_label, ref)], []
+        for v in values:
+            changes = _changes(key, v)
+            if all(getattr(base, k) == x for k, x in changes.items()):
+                continue
+            try:
+                reached.append((v if not isinstance(v, dict) else _label(v), run(base.replace(**changes))))
+            except (ValueError, KeyError) as exc:
+                missing.append(f"{_label(v)}: {exc.args[0] if exc.args else exc}")
         lo = min(reached, key=lambda t: t[1])
         hi = max(reached, key=lambda t: t[1])
-        rows.append(dict(parameter=param, base_value=getattr(base, param), low_value=lo[0], high_value=hi[0],
-                         base=ref, low=lo[1], high=hi[1], swing=hi[1] - lo[1],
-                         swing_pct=100 * (hi[1] - lo[1]) / ref if ref else np.nan, units=values.attrs["units"]))
+        rows.append(dict(parameter=key, base_value=base_label, low_value=lo[0], high_value=hi[0], base=ref,
+                         low=lo[1], high=hi[1], swing=hi[1] - lo[1],
+                         swing_pct=100 * (hi[1] - lo[1]) / ref if ref else np.nan, units=units,
+                         not_available="; ".join(missing)))
     out = pd.DataFrame(rows).sort_values("swing", ascending=False, kind="stable").reset_index(drop=True)
-    out.attrs = {"methodology": base.id, "metric": metric, "basis": basis, "units": values.attrs["units"]}
+    out.attrs = {"methodology": base.id, "metric": metric, "basis": basis, "units": units}
     return out
 
 

@@ -190,3 +190,19 @@ def test_total_of_a_comparison_keeps_missing_bases_missing(usage):
     assert np.isnan(float(marginal.sel(methodology="ccf")))           # CCF computes location_average only
     assert float(marginal.sel(methodology="carbonlab")) == pytest.approx(
         float(carbonlab.estimate(usage, "carbonlab")["co2e_operational"].sel(basis="location_marginal").sum()) / 1e6)
+
+
+def test_tornado_records_alternatives_the_base_cannot_take(usage):
+    # CCF's factor tables have no marginal rates: with the marginal basis, that alternative is not available
+    table = carbonlab.tornado(usage, "carbonlab", {"grid_source": ("ccf_factors",),
+                                                   "pue": ({"pue_source": "fleet", "pue_fleet": "ccf_2020"},)},
+                              basis="location_marginal").set_index("parameter")
+    row = table.loc["grid_source"]
+    assert row["not_available"].startswith("ccf_factors: ")
+    assert row["low"] == row["high"] == row["base"] and row["swing"] == 0
+    # a knob of several parameters moving together
+    row = table.loc["pue"]
+    m = carbonlab.methodology("carbonlab").replace(pue_source="fleet", pue_fleet="ccf_2020")
+    moved = co2e_t(carbonlab.estimate(usage, m), "location_marginal")
+    assert moved in (pytest.approx(row["low"]), pytest.approx(row["high"]))
+    assert row["base_value"] == "base" and row["not_available"] == ""
