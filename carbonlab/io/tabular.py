@@ -191,7 +191,7 @@ def _iter_tables(path, columns, *, batch_rows, json_schema):
         have = set(column_names(path))
         wanted = [c for c in columns if c in have]
         convert = pacsv.ConvertOptions(include_columns=wanted, column_types={c: pa.string() for c in wanted},
-                                       strings_can_be_null=True, quoted_strings_can_be_null=True,
+                                       null_values=[""], strings_can_be_null=True, quoted_strings_can_be_null=True,
                                        auto_dict_encode=True, auto_dict_max_cardinality=1 << 30)
         read = pacsv.ReadOptions(block_size=64 << 20, use_threads=True)
         stream = pa.input_stream(str(path), compression="detect")
