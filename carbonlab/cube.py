@@ -227,30 +227,35 @@ class CubeBuilder:
                 reason[idx] = nf + 4
         ok = reason < 0
         self.records_negative += int((ok & (raw < 0)).sum())
-        self._add_unattributed(~ok, reason, note_u, svc_c, svc_u, kind_c, kind_u, unit_c, unit_u, raw, cost)
+        self._add_unattributed(~ok, reason, note_u, svc_c, svc_u, kind_c, kind_u, unit_c, unit_u, raw, cost,
+                               prov_c, prov_u)
         if ok.any():
             self._add_placed(t, ok, qty, cost, start, end, kind_c, kid, reg_c, reg_u, prov_c, prov_u,
                              svc_c, svc_u)
 
-    def _add_unattributed(self, bad, reason, note_u, svc_c, svc_u, kind_c, kind_u, unit_c, unit_u, raw, cost):
+    def _add_unattributed(self, bad, reason, note_u, svc_c, svc_u, kind_c, kind_u, unit_c, unit_u, raw, cost,
+                          prov_c, prov_u):
         nb = int(bad.sum())
         self.records_unattributed += nb
         if not nb:
             return
         reasons = [str(x) for x in note_u] + _FIXED_REASONS
-        sizes = (len(svc_u) + 1, len(kind_u) + 1, len(unit_u) + 1, len(reasons))
-        key = (((svc_c[bad] + 1) * sizes[1] + (kind_c[bad] + 1)) * sizes[2] + (unit_c[bad] + 1)) * sizes[3] \
-            + reason[bad]
+        sizes = (len(prov_u) + 1, len(svc_u) + 1, len(kind_u) + 1, len(unit_u) + 1, len(reasons))
+        key = prov_c[bad] + 1
+        for codes, size in ((svc_c, sizes[1]), (kind_c, sizes[2]), (unit_c, sizes[3])):
+            key = key * size + (codes[bad] + 1)
+        key = key * sizes[4] + reason[bad]
         inv, uniq = pd.factorize(key, sort=True)
         q = np.bincount(inv, weights=np.nan_to_num(raw[bad]), minlength=len(uniq))
         c = np.bincount(inv, weights=cost[bad], minlength=len(uniq))
         r = np.bincount(inv, minlength=len(uniq))
         for j, k in enumerate(np.asarray(uniq, dtype=np.int64)):
-            k, rs = divmod(int(k), sizes[3])
-            k, u = divmod(k, sizes[2])
-            s, kd = divmod(k, sizes[1])
+            k, rs = divmod(int(k), sizes[4])
+            k, u = divmod(k, sizes[3])
+            k, kd = divmod(k, sizes[2])
+            p, s = divmod(k, sizes[1])
             label = (str(svc_u[s - 1]) if s else "(none)", str(kind_u[kd - 1]) if kd else "(none)",
-                     str(unit_u[u - 1]) if u else "(none)", reasons[rs])
+                     str(unit_u[u - 1]) if u else "(none)", reasons[rs], str(prov_u[p - 1]) if p else "unknown")
             acc = self._unattributed.setdefault(label, [0.0, 0.0, 0])
             acc[0] += q[j]
             acc[1] += c[j]
@@ -435,12 +440,8 @@ class CubeBuilder:
             data_vars[var] = schema.set_attrs(xr.DataArray(values, dims=dims), var)
         cost = np.bincount(flat, weights=v[:, len(_VARS)], minlength=size).reshape(shape)
         ds = xr.Dataset(data_vars, coords=coords)
-        ds[_COST] = xr.DataArray(cost.sum(axis=tuple(range(3, len(shape)))) if self.account else cost,
-                                 dims=[TIME, REGION, SERVICE],
-                                 attrs={"units": "1", "long_name": "cost of attributed usage",
-                                        "cell_methods": "time: sum",
-                                        "description": "Billed cost of the records placed in the cube, in the "
-                                                       "bill's currency (for the cost-ratio estimate)."})
+        ds[_COST] = schema.set_attrs(xr.DataArray(cost.sum(axis=tuple(range(3, len(shape)))) if self.account
+                                                  else cost, dims=[TIME, REGION, SERVICE]), _COST)
         ds = ds.merge(self._unattributed_table())
         ds.attrs = {
             "title": "carbonlab usage cube",
@@ -460,7 +461,7 @@ class CubeBuilder:
         keys = sorted(self._unattributed)
         dim = UNATTRIBUTED
         ds = xr.Dataset(coords={dim: np.arange(len(keys))})
-        for j, col in enumerate(("service", "kind", "unit", "reason")):
+        for j, col in enumerate(("service", "kind", "unit", "reason", "provider")):
             ds[f"unattributed_{col}"] = xr.DataArray(np.array([k[j] for k in keys], dtype=object), dims=dim,
                                                      attrs={"long_name": f"{col} of unattributed records",
                                                             "units": "1"})
@@ -524,3 +525,74 @@ def usage_cube(usage, coefficient_set: str = "ccf_2026", *, account: bool = Fals
 def kind_totals(cube: xr.Dataset) -> dict[str, float]:
     """Total canonical quantity per kind held in the cube (for conservation checks)."""
     return {k: float(sum(cube[v].sum() for v in vs)) for k, vs in KIND_TOTALS.items()}
+
+
+#: Methods that estimate the unattributed usage of a Footprint (``carbonlab.estimate(..., unattributed=...)``).
+UNATTRIBUTED_MODELS = ("ccf_cost_ratio",)
+
+
+def ccf_cost_ratio(fp: xr.Dataset) -> dict[str, xr.DataArray]:
+    """Estimate the energy and emissions of unattributed usage by CCF's cost-ratio method.
+
+    Each unattributed group that is usage (not credits, taxes, fees or lines
+    excluded as double counting, see :data:`carbonlab.io.classify.NOT_ESTIMABLE`)
+    gets its cost times its provider's facility energy (and operational CO2e,
+    per basis) per unit of attributed cost.
+
+    Parameters
+    ----------
+    fp : xarray.Dataset
+        A Footprint (one methodology) with ``energy``, ``co2e_operational``,
+        ``cost_attributed`` and the ``unattributed`` table.
+
+    Returns
+    -------
+    dict of xarray.DataArray
+        ``unattributed_energy_estimate`` [kWh] on ``unattributed``;
+        ``unattributed_co2e_estimate`` [g] on (``unattributed``, ``basis``).
+
+    Notes
+    -----
+    .. math:: E_u = c_u \\, \\frac{\\sum_{p} E}{\\sum_{p} c}
+
+    CCF (``UnknownEstimator``, CCF.md §8.4) forms the ratio per pricing unit
+    over all known rows of a query, by cost for AWS and by usage amount for GCP
+    and Azure; its known-row "kWh" include embodied CO2e divided by the grid
+    factor.  carbonlab forms it per provider, by cost, from facility energy
+    only: the cube keeps cost by region, not by billing unit, and a usage-amount
+    ratio would mix units.  A provider with no attributed cost gives no
+    estimate (0), as CCF gives none without known rows.
+
+    References
+    ----------
+    Cloud Carbon Footprint, ``packages/core/src/unknown/UnknownEstimator.ts`` (commit b7a049c),
+    https://github.com/cloud-carbon-footprint/cloud-carbon-footprint, accessed 2026-11-22.
+    """
+    from carbonlab.io.classify import estimable
+
+    dim = UNATTRIBUTED
+    provider = fp["provider"]
+    other = [d for d in fp["energy"].dims if d != REGION]
+    energy = fp["energy"].sum(other).groupby(provider).sum()
+    cost = fp[_COST].sum([d for d in fp[_COST].dims if d != REGION]).groupby(provider).sum()
+    op = fp["co2e_operational"]
+    co2e = op.sum([d for d in op.dims if d not in (REGION, "basis")]).groupby(provider).sum()
+    safe = cost.where(cost != 0)
+    rows_p = fp[f"{dim}_provider"] if f"{dim}_provider" in fp else xr.full_like(fp[f"{dim}_cost"], "", dtype=object)
+    ok = xr.DataArray(estimable(fp[f"{dim}_reason"].values), dims=dim) & rows_p.isin(list(cost["provider"].values))
+    pick = {"provider": rows_p.where(ok, cost["provider"].values[0] if cost.sizes["provider"] else "")}
+    e_ratio = (energy / safe).fillna(0.0)
+    c_ratio = (co2e / safe).fillna(0.0)
+    c_u = fp[f"{dim}_cost"]
+    if cost.sizes.get("provider", 0) == 0:
+        e_est = xr.zeros_like(c_u)
+        c_est = xr.zeros_like(c_u) * xr.ones_like(op.isel({d: 0 for d in op.dims if d != "basis"}))
+    else:
+        e_est = (c_u * e_ratio.sel(pick, drop=True)).where(ok, 0.0)
+        c_est = (c_u * c_ratio.sel(pick, drop=True)).where(ok, 0.0)
+    c_est = c_est.drop_vars([c for c in c_est.coords if c not in c_est.dims])
+    e_est = e_est.drop_vars([c for c in e_est.coords if c not in e_est.dims])
+    return {"unattributed_energy_estimate": schema.set_attrs(e_est, "unattributed_energy_estimate",
+                                                             method="ccf_cost_ratio"),
+            "unattributed_co2e_estimate": schema.set_attrs(c_est.transpose(dim, ...), "unattributed_co2e_estimate",
+                                                           method="ccf_cost_ratio")}

@@ -197,7 +197,7 @@ def _as_cube(usage, m: Methodology, account: bool) -> xr.Dataset:
 
 
 def estimate(usage, methodology: str | Methodology = "carbonlab", *, account: bool = False,
-             intensity=None, instruments=None) -> xr.Dataset:
+             intensity=None, instruments=None, unattributed: str | None = None) -> xr.Dataset:
     """Footprint of cloud usage under one methodology.
 
     Parameters
@@ -215,6 +215,10 @@ def estimate(usage, methodology: str | Methodology = "carbonlab", *, account: bo
     instruments : pandas.DataFrame or path, optional
         Contractual instruments for the market basis
         (:func:`carbonlab.market.validate_instruments`).
+    unattributed : {"ccf_cost_ratio"}, optional
+        Also estimate the unattributed usage (``unattributed_energy_estimate``,
+        ``unattributed_co2e_estimate``), labelled as an estimate
+        (:func:`carbonlab.cube.ccf_cost_ratio`).
 
     Returns
     -------
@@ -222,7 +226,18 @@ def estimate(usage, methodology: str | Methodology = "carbonlab", *, account: bo
         The Footprint (see :meth:`FootprintChain.run`).
     """
     chain = FootprintChain.from_methodology(methodology, grid=_grid_stage(intensity, instruments))
-    return chain.run(_as_cube(usage, chain.methodology, account))
+    fp = chain.run(_as_cube(usage, chain.methodology, account))
+    if unattributed is not None:  # the hook of the unattributed estimate (issue 3)
+        from carbonlab.cube import UNATTRIBUTED_MODELS, ccf_cost_ratio
+
+        if unattributed not in UNATTRIBUTED_MODELS:
+            raise ValueError(f"unknown unattributed model {unattributed!r}; known: {UNATTRIBUTED_MODELS}")
+        attrs = dict(fp.attrs)
+        fp = fp.assign(ccf_cost_ratio(fp))
+        fp.attrs = {**attrs, "unattributed_model": unattributed, "assumed": json.dumps(
+            json.loads(attrs.get("assumed", "[]")) + ["unattributed usage estimated by CCF's cost-ratio method, "
+                                                      "per provider (an estimate, not a physical model)"])}
+    return fp
 
 
 def compare(usage, methodologies, *, account: bool = False, intensity=None, instruments=None) -> xr.Dataset:

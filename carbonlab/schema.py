@@ -298,3 +298,19 @@ VARIABLES.update({
         description="Facility energy covered by each step: contractual instruments (EACs, PPAs), "
                     "supplier-specific factor, residual mix, grid average."),
 })
+
+VARIABLES.update({
+    "cost_attributed": dict(
+        units="1", long_name="cost of attributed usage", cell_methods="time: sum",
+        description="Billed cost of the records placed in the cube, in the bill's currency (the denominator "
+                    "of the cost-ratio estimate of unattributed usage)."),
+    "unattributed_energy_estimate": dict(
+        units="kWh", long_name="estimated facility energy of unattributed usage", cell_methods="time: sum",
+        description="Cloud Carbon Footprint's cost-ratio method: the unattributed cost times the provider's "
+                    "facility energy per unit of attributed cost. An estimate, not a physical model."),
+    "unattributed_co2e_estimate": dict(
+        units="g", long_name="estimated operational emissions of unattributed usage (CO2e)",
+        cell_methods="time: sum",
+        description="Cloud Carbon Footprint's cost-ratio method: the unattributed cost times the provider's "
+                    "operational CO2e per unit of attributed cost, by basis. An estimate."),
+})  # readers and the unattributed estimate (issue 3)

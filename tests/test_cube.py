@@ -88,3 +88,74 @@ def test_unknown_kind_value_names_row_and_column(usage_table):
 
 def test_kind_totals_cover_every_kind():
     assert set(KIND_TOTALS) == {"compute", "gpu", "memory", "storage", "network"}
+
+
+def test_monthly_record_is_spread_over_the_hours_of_its_month(usage_table):
+    # a monthly line (e.g. a GB-Mo storage line of a monthly bill) gives 1/744 to each hour of January
+    t = usage_table([dict(kind="storage", quantity=1000.0, unit="GB-Mo", storage_class="hdd",
+                          start="2025-01-01T00:00Z", end="2025-02-01T00:00Z")])
+    cube = usage_cube(t)
+    assert cube.sizes["time"] == 744
+    np.testing.assert_allclose(cube["storage_hdd_tb_hours"].values.ravel(), 1000 / 1000 * 24 * 31 / 744)
+
+
+def test_negative_quantities_net_out_and_are_counted(usage_table):
+    t = usage_table([dict(kind="network", quantity=10.0, unit="GB", cost=1.0),
+                     dict(kind="network", quantity=-4.0, unit="GB", cost=-0.4)])   # a correction
+    cube = usage_cube(t)
+    assert float(cube["network_gb"].sum()) == pytest.approx(6.0)
+    assert cube.attrs["records_negative"] == 1
+    assert float(cube["cost_attributed"].sum()) == pytest.approx(0.6)
+
+
+def test_streamed_chunks_give_the_cube_of_the_whole_table(usage_table):
+    from carbonlab.cube import CubeBuilder
+
+    rng = np.random.default_rng(7)
+    recs = []
+    for i in range(300):
+        h = int(rng.integers(0, 72))
+        start = pd.Timestamp("2025-01-30T00:00Z") + pd.Timedelta(hours=h)
+        kind = ["compute", "memory", "storage", "network", "unknown"][i % 5]
+        unit = {"compute": "vCPU-h", "memory": "GB-h", "storage": "GB-Mo", "network": "GB", "unknown": "Requests"}[kind]
+        recs.append(dict(kind=kind, unit=unit, quantity=float(rng.random() * 10), cost=float(rng.random()),
+                         start=start, end=start + pd.Timedelta(hours=int(rng.integers(1, 30))),
+                         region=["us-east-1", "eu-west-1"][i % 2], service=f"s{i % 4}", account=f"a{i % 3}",
+                         instance_type="m5.large" if kind == "compute" else None,
+                         storage_class="ssd" if kind == "storage" else None, note="x" if kind == "unknown" else ""))
+    t = usage_table(recs)
+    whole = usage_cube(t, account=True)
+    b = CubeBuilder("ccf_2026", account=True)
+    for part in np.array_split(np.arange(len(t)), 7):
+        b.add(t.iloc[part])
+    streamed = b.finish()
+    for v in ("vcpu_hours", "memory_gb_hours", "storage_ssd_tb_hours", "network_gb", "cost_attributed",
+              "embodied_reserved"):
+        np.testing.assert_allclose(streamed[v].values, whole[v].values, rtol=1e-12, atol=1e-12, err_msg=v)
+    assert streamed.attrs["records_unattributed"] == whole.attrs["records_unattributed"] == 60
+    # cost in = attributed cost + unattributed cost
+    assert float(whole["cost_attributed"].sum() + whole["unattributed_cost"].sum()) == pytest.approx(t["cost"].sum())
+
+
+def test_ccf_cost_ratio_estimate_of_unattributed_usage(usage_table):
+    import carbonlab
+
+    t = usage_table([
+        dict(kind="compute", quantity=48.0, unit="vCPU-h", instance_type="m5.large", cost=10.0),
+        dict(kind="unknown", quantity=24.0, unit="Hrs", cost=2.0, note="no physical model for this usage type"),
+        dict(kind="unknown", quantity=0.0, unit="none", cost=-5.0, note="not usage (Credit)"),
+    ])
+    fp = carbonlab.estimate(t, "ccf", unattributed="ccf_cost_ratio")
+    energy = float(fp["energy"].sum())
+    est = fp["unattributed_energy_estimate"].to_series()
+    reasons = fp["unattributed_reason"].to_series()
+    # independent: 2 USD x (facility kWh per USD of attributed usage); credits are never priced
+    assert est[reasons == "no physical model for this usage type"].item() == pytest.approx(2.0 * energy / 10.0)
+    assert est[reasons == "not usage (Credit)"].item() == 0.0
+    co2e = float(fp["co2e_operational"].sel(basis="location_average").sum())
+    got = fp["unattributed_co2e_estimate"].sel(basis="location_average").to_series()
+    assert got[reasons == "no physical model for this usage type"].item() == pytest.approx(2.0 * co2e / 10.0)
+    assert fp["unattributed_energy_estimate"].attrs["method"] == "ccf_cost_ratio"
+    assert "cost-ratio" in fp.attrs["assumed"]
+    with pytest.raises(ValueError, match="unknown unattributed model"):
+        carbonlab.estimate(t, "ccf", unattributed="guess")
