@@ -56,7 +56,7 @@ SCHEMAS = {
         "longitude": "float?", "grid_zone": "str?", "watttime_region": "str?", "pue": "float?", "pue_year": "int?",
         "wue": "float?", "wue_year": "int?", "cfe": "float?", "cfe_year": "int?", "intensity_average": "float?",
         "intensity_marginal": "float?", "intensity_year": "int?", "market_intensity": "float?",
-        "market_year": "int?"},
+        "market_year": "int?", "intensity_source": "str?", "location_source": "str?"},
 }
 
 KEYS = {
