@@ -492,4 +492,5 @@ def normalise_azure_region(names: pd.Series) -> pd.Series:
     "US East" style labels through :data:`AZURE_REGION_ALIASES`.
     """
     key = names.fillna("").astype(str).str.lower().str.replace(r"[\s_-]+", "", regex=True)
-    return key.map(AZURE_REGION_ALIASES).fillna(key).where(names.notna() & (key != ""), None)
+    out = key.map(AZURE_REGION_ALIASES).fillna(key).astype(object)
+    return out.where((names.notna() & (key != "")).to_numpy(), None)
