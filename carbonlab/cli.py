@@ -22,17 +22,19 @@ def _run(path: Path, methodology: str, out: Path, *, label: str) -> dict:
     matplotlib.use("Agg")
     from tqdm.auto import tqdm
 
-    from carbonlab import estimate, plot, read_focus, summary, to_tidy
+    from carbonlab import plot, summary, to_tidy
     from carbonlab.footprint import FootprintChain
     from carbonlab.cube import usage_cube
+    from carbonlab.io import describe_format
 
     steps = tqdm(total=6, desc="carbonlab", unit="step", disable=None)
     steps.set_postfix_str("reading")
-    usage = read_focus(path)
+    print(f"carbonlab: reading {path.name} as {describe_format(path)}", file=sys.stderr)
     steps.update()
     steps.set_postfix_str("usage cube")
     chain = FootprintChain.from_methodology(methodology)
-    cube = usage_cube(usage, **chain.methodology.cube_options, name=path.name)
+    # any supported export; read in batches straight into the cube (files larger than memory too)
+    cube = usage_cube(path, **chain.methodology.cube_options)
     steps.update()
     steps.set_postfix_str("footprint")
     fp = chain.run(cube)
@@ -85,7 +87,8 @@ def main(argv=None) -> int:
     demo = sub.add_parser("demo", help="run the main job on the shipped sample organisation")
     demo.add_argument("--out", type=Path, default=Path("carbonlab-demo"))
     demo.add_argument("--methodology", default="carbonlab")
-    est = sub.add_parser("estimate", help="estimate the footprint of a FOCUS export")
+    est = sub.add_parser("estimate", help="estimate the footprint of a billing export (FOCUS, AWS CUR legacy or "
+                                         "2.0, GCP billing export, Azure cost details; detected)")
     est.add_argument("file", type=Path)
     est.add_argument("--methodology", default="carbonlab")
     est.add_argument("--out", type=Path, required=True)

@@ -30,7 +30,7 @@ from carbonlab.io.azure_costs import read_azure_costs
 from carbonlab.io.focus import read_focus
 from carbonlab.io.gcp_billing import read_gcp_billing
 
-__all__ = ["read", "iter_read", "detect_format", "read_focus", "read_aws_cur", "read_gcp_billing",
+__all__ = ["read", "iter_read", "detect_format", "describe_format", "read_focus", "read_aws_cur", "read_gcp_billing",
            "read_azure_costs", "FORMATS"]
 
 log = logging.getLogger("carbonlab.io")
@@ -67,13 +67,15 @@ def detect_format(path) -> str:
         return "gcp_billing"
     if "metercategory" in lower and "unitofmeasure" in lower:
         return "azure_costs"
-    raise ValueError(f"{Path(path).name}: cannot tell the export format from its columns (looked for FOCUS "
-                     "ChargePeriodStart/ConsumedQuantity, CUR lineItem/UsageType or line_item_usage_type, GCP "
-                     "usage_start_time + sku.description, Azure MeterCategory + UnitOfMeasure); first columns: "
-                     f"{cols[:8]}")
+    raise ValueError(f"{Path(path).name}: not a FOCUS export, nor an AWS CUR, GCP billing or Azure cost details "
+                     "export: cannot tell the format from its columns (looked for FOCUS ChargePeriodStart + "
+                     "ConsumedQuantity, CUR lineItem/UsageType or line_item_usage_type, GCP usage_start_time + "
+                     f"sku.description, Azure MeterCategory + UnitOfMeasure); first columns: {cols[:8]}")
 
 
-def _describe(path, fmt: str) -> str:
+def describe_format(path, fmt: str | None = None) -> str:
+    """A human description of a file's format and version, e.g. ``"AWS CUR 2.0"``."""
+    fmt = fmt or detect_format(path)
     cols = tabular.column_names(path)
     if fmt == "focus":
         return f"FinOps FOCUS {focus.focus_version(cols)}"
@@ -105,7 +107,7 @@ def read(path, *, format: str | None = None, lenient: bool = False) -> pd.DataFr
     fmt = format or detect_format(path)
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; known: {sorted(FORMATS)}")
-    description = _describe(path, fmt)
+    description = describe_format(path, fmt)
     log.info("%s: read as %s", Path(path).name, description)
     table = FORMATS[fmt][0](path, lenient=lenient)
     table.attrs["source_format_description"] = description
@@ -123,5 +125,5 @@ def iter_read(path, *, format: str | None = None, lenient: bool = False,
     fmt = format or detect_format(path)
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; known: {sorted(FORMATS)}")
-    log.info("%s: reading as %s in batches of %d rows", Path(path).name, _describe(path, fmt), batch_rows)
+    log.info("%s: reading as %s in batches of %d rows", Path(path).name, describe_format(path, fmt), batch_rows)
     yield from FORMATS[fmt][1](path, lenient=lenient, batch_rows=batch_rows)

@@ -146,7 +146,7 @@ def test_streamed_cube_equals_the_in_memory_cube(tables, name):
 def test_unknown_format_is_named(tmp_path):
     path = tmp_path / "other.csv"
     pd.DataFrame({"a": [1], "b": [2]}).to_csv(path, index=False)
-    with pytest.raises(ValueError, match=r"other.csv: cannot tell the export format.*\['a', 'b'\]"):
+    with pytest.raises(ValueError, match=r"other.csv: not a FOCUS export, nor an AWS CUR.*\['a', 'b'\]"):
         carbonlab.read(path)
 
 
@@ -229,3 +229,13 @@ def test_time_formats_of_the_exports():
                            ("01/28/2025", "2025-01-28T00:00Z")]:
         ns, bad = tabular.times(pa.array([text]), name="f", column_name="c", first_row=1, lenient=False)
         assert ns[0] == pd.Timestamp(expected).value and not bad.any(), text
+
+
+def test_cli_estimate_reads_any_format_and_says_which(tmp_path, capsys):
+    from carbonlab.cli import main
+
+    assert main(["estimate", str(sample("fjordline_aws_cur2.parquet")), "--methodology", "ccf",
+                 "--out", str(tmp_path)]) == 0
+    assert "fjordline_aws_cur2.parquet as AWS CUR 2.0" in capsys.readouterr().err
+    with xr.open_dataset(tmp_path / "footprint.nc") as fp:
+        assert set(fp["provider"].values) == {"aws"}
