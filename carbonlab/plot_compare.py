@@ -99,6 +99,8 @@ def sweep_plot(cmp, parameter: str, metric: str = "co2e", basis: str = "location
         ax.set_xlabel(f"{parameter} [{_PARAMETER_UNITS.get(parameter, '1')}]")
     else:
         ax.bar([str(v) for v in x], y.values, color="#4c72b0")
+        for i, v in enumerate(y.values):
+            ax.annotate(f"{v:.4g}", (i, v), xytext=(0, 3), textcoords="offset points", ha="center", fontsize=8)
         ax.set_xlabel(parameter)
     ax.set_ylabel(f"{metric} [{unit}]")
     ax.set_ylim(bottom=0)
@@ -140,7 +142,7 @@ def tornado_plot(table, ax=None):
     labels = [f"{p}\n{lo} .. {hi}" for p, lo, hi in zip(t["parameter"], t["low_value"], t["high_value"])]
     ax.set_yticks(y, labels, fontsize=8)
     metric = table.attrs.get("metric", "co2e")
-    ax.set_xlabel(f"{metric} [{unit}]")
+    ax.set_xlabel(f"{metric}: {METRICS[metric][1]} [{unit}]")
     ax.set_title(f"One-at-a-time sensitivity around {table.attrs.get('methodology', '')!r} "
                  f"(base {base:.3g} {unit})")
     ax.legend(fontsize=8, loc="lower right")
@@ -179,9 +181,15 @@ def waterfall_plot(table, ax=None):
         level += row.value
     ax.set_xticks(range(len(table)), table["step"], rotation=15, ha="right", fontsize=8)
     metric = table.attrs.get("metric", "co2e")
-    ax.set_ylabel(f"{metric} [{unit}]")
-    ax.set_title(f"From {table.attrs.get('start')!r} to {table.attrs.get('end')!r}, stage by stage")
+    ax.set_ylabel(f"{metric}: {METRICS[metric][1]} [{unit}]", fontsize=9)
+    ax.set_title(f"From {table.attrs.get('start')!r} to {table.attrs.get('end')!r}, stage by stage", pad=14)
+    levels = np.concatenate([[0.0], np.cumsum(table["value"].where(table["kind"] == "change", 0.0))])
+    levels = table["value"].iloc[0] + levels
+    lo, hi = float(min(levels.min(), table["value"].iloc[-1])), float(max(levels.max(), table["value"].iloc[-1]))
+    bottom = max(0.0, lo - 1.5 * (hi - lo)) if hi > lo else 0.0
+    ax.set_ylim(bottom, hi + 0.15 * (hi - bottom))
+    zoom = f" The axis starts at {bottom:.3g} {unit}, not 0." if bottom > 0 else ""
     _note(fig, f"Changes by stage ({table.attrs.get('method')} decomposition), operational basis "
-               f"{table.attrs.get('basis')}; what each stage changes is in the table's 'parameters' column.")
+               f"{table.attrs.get('basis')}; what each stage changes is in the table's 'parameters' column.{zoom}")
     fig.tight_layout(rect=(0, 0.05, 1, 1))
     return fig

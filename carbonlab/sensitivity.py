@@ -172,6 +172,9 @@ def total(fp: xr.Dataset, metric: str = "co2e", *, basis: str | None = None):
              "co2e_embodied": lambda: t["co2e_embodied"] / 1e6, "energy": lambda: t["energy"],
              "energy_it": lambda: t["energy_it"], "water": lambda: t["water"]}[metric]()
     value = value.drop_attrs() if hasattr(value, "drop_attrs") else value
+    if METHODOLOGY in fp.dims and METHODOLOGY not in value.dims:
+        # compare() keeps a variable equal in every methodology without the dimension
+        value = value.expand_dims({METHODOLOGY: fp[METHODOLOGY].values})
     value.attrs = {"units": METRICS[metric][0], "long_name": METRICS[metric][1]}
     return value if METHODOLOGY in value.dims else float(value)
 

@@ -206,3 +206,13 @@ def test_tornado_records_alternatives_the_base_cannot_take(usage):
     moved = co2e_t(carbonlab.estimate(usage, m), "location_marginal")
     assert moved in (pytest.approx(row["low"]), pytest.approx(row["high"]))
     assert row["base_value"] == "base" and row["not_available"] == ""
+
+
+def test_total_of_a_comparison_has_every_methodology(usage):
+    # operational emissions do not depend on amortisation: compare() keeps them without the dimension
+    cmp = carbonlab.compare(usage, ["carbonlab", "carbonlab_6y"])
+    assert "methodology" not in cmp["co2e_operational"].dims
+    op = carbonlab.total(cmp, "co2e_operational")
+    assert list(op["methodology"].values) == ["carbonlab", "carbonlab_6y"]
+    assert float(op[0]) == float(op[1]) == pytest.approx(
+        float(carbonlab.estimate(usage, "carbonlab")["co2e_operational"].sel(basis="location_average").sum()) / 1e6)
