@@ -76,6 +76,7 @@ def test_results_equal_the_functions(fp):
 def test_import_registers_without_matplotlib():
     import subprocess
     import sys
-    code = "import sys, xarray, carbonlab; assert hasattr(xarray.Dataset(), 'carbon'); print('matplotlib.pyplot' in sys.modules)"
+    code = ("import sys, xarray, carbonlab; assert hasattr(xarray.Dataset(), 'carbon'); "
+            "print('matplotlib.pyplot' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == "False"
