@@ -13,6 +13,13 @@ read, read_focus, read_aws_cur, read_gcp_billing, read_azure_costs
     details) to a UsageTable; ``read`` detects the format.
 list_datasets, load_table, data_card
     Shipped reference data.
+read_electricitymaps, read_watttime, read_intensity_csv
+    Hourly grid signals (Electricity Maps exports, WattTime/SGIP, plain CSV);
+    pass one to ``estimate(..., intensity=...)``.
+grid_intensity, to_resolution, profile_signal, siler_evans, market_factor, hourly_matching, cfe_score
+    Grid signals: average, marginal (measured or estimated by Siler-Evans) and
+    market-based (Scope 2 hierarchy, 24/7 matching), at hourly, monthly or
+    annual resolution.
 totals, total, variants, sweep, tornado, decompose, rerun
     Methodology studies: totals by any dimension, sweeps of one parameter,
     one-at-a-time sensitivity, the stages behind a difference.
@@ -28,6 +35,12 @@ from carbonlab.datasets import data_card, list_datasets, load_table
 from carbonlab.footprint import FootprintChain, compare, estimate, summary, to_tidy
 from carbonlab.io import read, read_aws_cur, read_azure_costs, read_focus, read_gcp_billing
 from carbonlab.methodology import Methodology, list_methodologies, methodology
+from carbonlab.intensity import grid_intensity, profile_signal, to_resolution
+from carbonlab.io.electricitymaps import read_electricitymaps
+from carbonlab.io.intensity_csv import read_intensity_csv
+from carbonlab.io.watttime import read_watttime
+from carbonlab.marginal import siler_evans
+from carbonlab.market import cfe_score, hourly_matching, market_factor
 from carbonlab.sensitivity import decompose, rerun, sweep, tornado, total, totals, variants
 from carbonlab import accessor  # noqa: F401  (registers ds.carbon)
 
@@ -36,4 +49,6 @@ __all__ = [
     "list_methodologies", "load_table", "methodology", "read", "read_aws_cur", "read_azure_costs", "read_focus",
     "read_gcp_billing", "summary", "to_tidy", "usage_cube",
     "decompose", "rerun", "sweep", "tornado", "total", "totals", "variants",
+    "cfe_score", "grid_intensity", "hourly_matching", "market_factor", "profile_signal", "read_electricitymaps",
+    "read_intensity_csv", "read_watttime", "siler_evans", "to_resolution",
 ]
