@@ -23,7 +23,7 @@ pricing/unit                           pricing_unit                    unit     
 product/instanceType                   product_instance_type           instance_type       else parsed from the usage type
 product/vcpu                           product['vcpu']                 (quantity)          vCPUs of types the instance
                                                                                            table lacks
-lineItem/UsageAmount                   line_item_usage_amount          quantity            x vCPU for instance hours
+lineItem/UsageAmount                   line_item_usage_amount          quantity            canonical unit (x vCPU ...)
 lineItem/UnblendedCost                 line_item_unblended_cost        cost                bill currency
 =====================================  ==============================  ==================  ==========================
 

@@ -32,7 +32,11 @@ Rules run once per *distinct key* of a file (usage type, unit, service,
 instance type, ...), never per row: :class:`KeyTable` factorises a batch's key
 columns, classifies the keys it has not seen yet and returns, per row, the
 index of its class.  :func:`usage_chunk` then builds the UsageTable rows of the
-batch from the classes and the row values (times, quantities, costs).
+batch from the classes and the row values (times, quantities, costs), with
+every quantity in its kind's canonical unit (:data:`carbonlab.units.CANONICAL`:
+vCPU-h, GPU-h, GB-h of memory, TB-h of storage, GB of network; decimal
+prefixes, binary units converted exactly; GB-months with the real days of the
+row's month).  Unattributed rows keep the quantity and unit as billed.
 
 Credits, refunds and negative quantities
 ----------------------------------------
@@ -53,7 +57,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from carbonlab import datasets
+from carbonlab import datasets, units
 from carbonlab.hardware import instance_key, instances
 
 #: AWS Lambda memory that equals one vCPU (docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html). [GB]
@@ -359,10 +363,37 @@ def _datetimes(ns: np.ndarray) -> pd.DatetimeIndex:
     return pd.DatetimeIndex(np.asarray(ns, dtype=np.int64).view("M8[ns]")).tz_localize("UTC")
 
 
+def _days_in_month(ns: np.ndarray) -> np.ndarray:
+    m = np.asarray(ns, dtype=np.int64).view("M8[ns]").astype("M8[M]")
+    return ((m + 1).astype("M8[D]") - m.astype("M8[D]")).astype(np.int64).astype(float)
+
+
+def _canonical(classes: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, pd.Series]:
+    """Per class: exact factor to the kind's canonical unit, whether the unit is month-based (GB-Mo:
+    x 24 x days of the row's month), and the canonical unit.  A unit that cannot measure its kind is
+    kept as it is (the cube then reports it as ``unit not convertible``)."""
+    factor = np.ones(len(classes))
+    month = np.zeros(len(classes), dtype=bool)
+    out = classes["unit"].astype(object).copy()
+    for i, (k, u) in enumerate(zip(classes["kind"], classes["unit"])):
+        if k not in units.CANONICAL or u is None or (isinstance(u, float) and np.isnan(u)):
+            continue
+        if u == "GB-Mo" and k in ("storage", "memory"):
+            factor[i] = 1.0 / units.CANONICAL[k][2]          # GB-Mo x 24 x days -> GB-h, then the kind's unit
+            month[i] = True
+        else:
+            try:
+                factor[i] = units.conversion_factor(u, k)
+            except ValueError:
+                continue
+        out.iloc[i] = units.CANONICAL[k][1]
+    return factor, month, out
+
+
 def usage_chunk(classes: pd.DataFrame, key: np.ndarray, *, start_ns: np.ndarray, end_ns: np.ndarray,
                 quantity: np.ndarray, cost: np.ndarray, provider, region, service, account,
                 source_file: str, first_row: int, bad: np.ndarray | None = None,
-                raw_unit=None, factor: np.ndarray | None = None) -> pd.DataFrame:
+                raw_unit=None) -> pd.DataFrame:
     """UsageTable rows of one batch, from the class of each row and its values.
 
     Parameters
@@ -386,8 +417,6 @@ def usage_chunk(classes: pd.DataFrame, key: np.ndarray, *, start_ns: np.ndarray,
         ``unknown``, note ``unparseable value (lenient)``.
     raw_unit : optional
         Per-row units as billed, used for unknown rows (defaults to the class unit).
-    factor : numpy.ndarray of float, optional
-        A per-row multiplier on top of the class factor (e.g. vCPUs read from the row).
 
     Returns
     -------
@@ -400,8 +429,6 @@ def usage_chunk(classes: pd.DataFrame, key: np.ndarray, *, start_ns: np.ndarray,
     kind_c, kind_u = _factor(classes["kind"])
     kind = kind_c[key]
     f = classes["factor"].to_numpy(dtype=float)[key]
-    if factor is not None:
-        f = f * factor
     unknown_kind = kind_u.tolist().index("unknown") if "unknown" in kind_u.tolist() else None
     if unknown_kind is None:
         kind_u = np.append(kind_u, "unknown")
@@ -413,8 +440,13 @@ def usage_chunk(classes: pd.DataFrame, key: np.ndarray, *, start_ns: np.ndarray,
         note_u = np.append(note_u, "unparseable value (lenient)")
         note = np.where(bad, len(note_u) - 1, note)
     is_unknown = kind == unknown_kind
-    qty = np.where(is_unknown, quantity, quantity * f)
-    unit_c, unit_u = _factor(classes["unit"])
+    to_canonical, month, canonical_unit = _canonical(classes)
+    qty = quantity * f * to_canonical[key]
+    if month.any():
+        m = month[key]
+        qty[m] *= units.HOURS_PER_DAY * _days_in_month(start_ns[m])
+    qty = np.where(is_unknown, quantity, qty)
+    unit_c, unit_u = _factor(canonical_unit)
     unit = unit_c[key]
     if raw_unit is not None:
         rc, ru = raw_unit if isinstance(raw_unit, tuple) else _factor(pd.Series(np.asarray(raw_unit, dtype=object)))
