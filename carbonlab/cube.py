@@ -374,7 +374,7 @@ class CubeBuilder:
         h_cell = rest // nr + hmin
         self._parts.append((h_cell, r_cell, s_cell, a_cell, values))
         self._cells += nc
-        if self._cells > 4_000_000 and len(self._parts) > 1:
+        if len(self._parts) > 1 and (self._cells > 4_000_000 or len(self._parts) >= 16):
             self._consolidate()
 
     def _consolidate(self) -> None:

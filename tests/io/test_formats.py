@@ -239,3 +239,19 @@ def test_cli_estimate_reads_any_format_and_says_which(tmp_path, capsys):
     assert "fjordline_aws_cur2.parquet as AWS CUR 2.0" in capsys.readouterr().err
     with xr.open_dataset(tmp_path / "footprint.nc") as fp:
         assert set(fp["provider"].values) == {"aws"}
+
+
+@pytest.mark.parametrize("version", ["1.0", "1.1", "1.2"])
+def test_focus_versions_csv_and_parquet(tmp_path, version):
+    from carbonlab.sample import sample_charges, sample_usage_records, to_focus
+
+    records = sample_usage_records(seed=2, start="2025-01-31T22:00", end="2025-02-01T02:00")
+    frame = to_focus(records, sample_charges(records), version=version)
+    frame.to_csv(tmp_path / "f.csv", index=False)
+    frame.to_parquet(tmp_path / "f.parquet", index=False)
+    a = carbonlab.read(tmp_path / "f.csv")
+    b = carbonlab.read(tmp_path / "f.parquet")
+    assert a.attrs["source_format"] == b.attrs["source_format"] == f"focus_{version}"
+    pd.testing.assert_frame_equal(a.drop(columns="source_file"), b.drop(columns="source_file"), check_dtype=False)
+    assert len(a.drop_duplicates("source_row")) == len(frame)
+    assert a["cost"].sum() == pytest.approx(frame["BilledCost"].sum(), rel=1e-12)
