@@ -16,6 +16,13 @@ import pandas as pd
 from carbonlab import datasets, embodied
 from carbonlab.energy import ccf_memory_beyond_benchmark, ccf_watts
 
+#: Burstable AWS families are cut from the platform of the closest standard family: CCF's
+#: methodology page says "largest instance in the closest family" (microsite/docs/HowItWorks/
+#: EmbodiedEmissions.md), while its code uses the t-family's own largest type (8 vCPU), which
+#: charges a t3.medium a quarter of a whole server (CCF.md §7, §12).  CCF's TE for these families is
+#: already the closest family's (t3 = m5, 1610.38 kg), so only the vCPU share changes.
+BURSTABLE_PLATFORM_FAMILY = {("aws", "t2"): "m4", ("aws", "t3"): "m5", ("aws", "t3a"): "m5a", ("aws", "t4g"): "m6g"}
+
 #: Families whose chips CCF fixes at 2 regardless of vCPU count (``AWSMemoryEstimatesBuilder``).
 _TWO_CHIP_FAMILIES = {"m5zn", "z1d"}
 
@@ -80,6 +87,15 @@ def _spec_memory(architectures: str, spec: dict, fallback: float) -> float:
     return float(sum(values) / len(values)) or fallback
 
 
+def _embodied_platform_vcpu(provider: str, r: pd.Series) -> float:
+    """vCPU of the platform an instance's embodied share is taken from (burstable rule above)."""
+    family = BURSTABLE_PLATFORM_FAMILY.get((provider, r["family"]))
+    if family is None:
+        return float(r["platform_vcpu"])
+    inst = instances()
+    return float(inst.loc[provider].query("family == @family")["vcpu"].max())
+
+
 def compute_coefficients(records: pd.DataFrame, coefficient_set: str, *,
                          embodied_model: str = "teads_baseline") -> pd.DataFrame:
     """Coefficients of compute records.
@@ -127,7 +143,7 @@ def compute_coefficients(records: pd.DataFrame, coefficient_set: str, *,
                 extra = float(ccf_memory_beyond_benchmark(r["memory_gb"], r["platform_vcpu"], r["platform_memory_gb"],
                                                           spec, vcpus_per_chip=vcpus_per_chip))
             row.update(vcpu=float(r["vcpu"]), memory_extra_gb=extra, embodied_kg=float(r["embodied_kg"]),
-                       resource_share=float(r["vcpu"]) / float(r["platform_vcpu"]))
+                       resource_share=float(r["vcpu"]) / _embodied_platform_vcpu(provider, r))
         else:
             row.update(vcpu=np.nan, memory_extra_gb=0.0, embodied_kg=np.nan, resource_share=np.nan)
         rows.append(row)
