@@ -240,6 +240,11 @@ def estimate(usage, methodology: str | Methodology = "carbonlab", *, account: bo
     return fp
 
 
+#: Footprint variables that :func:`compare` always puts on the ``methodology`` dimension.
+RESULT_VARIABLES = ("energy_it", "pue", "energy", "grid_intensity", "co2e_operational", "co2e_embodied", "wue",
+                    "water")
+
+
 def compare(usage, methodologies, *, account: bool = False, intensity=None, instruments=None) -> xr.Dataset:
     """Footprints of the same usage under several methodologies.
 
@@ -274,6 +279,10 @@ def compare(usage, methodologies, *, account: bool = False, intensity=None, inst
     out = xr.concat(runs, dim=dim, data_vars="different", coords="different", compat="equals",
                     join="outer", combine_attrs="drop_conflicts")
     out[METHODOLOGY].attrs = {"long_name": "methodology"}
+    # results always carry the methodology dimension, even where two methodologies agree
+    for name in RESULT_VARIABLES:
+        if name in out and METHODOLOGY not in out[name].dims:
+            out[name] = out[name].expand_dims({METHODOLOGY: dim}).copy()
     out = out.assign_coords(
         methodology_parameters=(METHODOLOGY, [r.attrs["parameters"] for r in runs]),
         methodology_assumed=(METHODOLOGY, [r.attrs["assumed"] for r in runs]),

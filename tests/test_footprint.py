@@ -81,6 +81,11 @@ def test_compare_adds_a_methodology_dimension(usage):
     assert float(emb.sel(methodology="carbonlab[amortization_years=6]")) == pytest.approx(
         float(emb.sel(methodology="carbonlab")) * 4 / 6, rel=1e-12)
     assert "methodology_parameters" in cmp.coords
+    # results carry the dimension even where methodologies agree (amortisation does not move operational)
+    op = cmp["co2e_operational"]
+    assert "methodology" in op.dims
+    xr.testing.assert_equal(op.sel(methodology="carbonlab", drop=True),
+                            op.sel(methodology="carbonlab[amortization_years=6]", drop=True))
 
 
 def test_cube_of_another_coefficient_set_is_refused(usage):
