@@ -208,10 +208,11 @@ def estimate(usage, methodology: str | Methodology = "carbonlab", *, account: bo
         A preset name (:func:`carbonlab.list_methodologies`) or a value.
     account : bool, default False
         Keep an ``account`` dimension (UsageTable input only).
-    intensity : xarray.Dataset or xarray.DataArray, optional
-        Your own grid signal (e.g. ``carbonlab.read_electricitymaps(files)``),
-        used instead of the methodology's source wherever it covers a region
-        and basis (:func:`carbonlab.intensity.grid_intensity`).
+    intensity : xarray.Dataset, xarray.DataArray or a list of them, optional
+        Your own grid signal (e.g. ``carbonlab.read_electricitymaps(files)``,
+        or ``[read_electricitymaps(...), read_watttime(...)]``), used instead
+        of the methodology's source wherever it covers a region and basis
+        (:func:`carbonlab.intensity.grid_intensity`).
     instruments : pandas.DataFrame or path, optional
         Contractual instruments for the market basis
         (:func:`carbonlab.market.validate_instruments`).

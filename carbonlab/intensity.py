@@ -335,6 +335,13 @@ def to_resolution(signal: xr.DataArray, resolution: str) -> xr.DataArray:
 
 # ----------------------------------------------------------------------------------------- user signals
 def _user_array(signal) -> xr.DataArray:
+    if isinstance(signal, (list, tuple)):                       # several readers' outputs: one signal
+        parts = [_user_array(s) for s in signal]
+        if len({p.dims[1] for p in parts}) > 1:
+            raise ValueError("combine signals on the same spatial dimension (all 'region' or all 'zone')")
+        merged = xr.merge([p.rename("signal") for p in parts], join="outer", compat="no_conflicts",
+                          combine_attrs="drop")["signal"]
+        return merged.transpose(TIME, parts[0].dims[1], BASIS)
     if isinstance(signal, xr.Dataset):
         if "grid_intensity" not in signal:
             raise ValueError("a Dataset passed as intensity needs a 'grid_intensity' variable (a reader's output)")
@@ -445,10 +452,12 @@ def grid_intensity(time, regions, providers, *, source="regions_annual", bases=(
     resolution : {"hourly", "monthly", "annual"}
         Temporal resolution (module docstring): monthly and annual are the
         means of the hourly signal over whole calendar months or years.
-    signal : xarray.Dataset or xarray.DataArray, optional
+    signal : xarray.Dataset, xarray.DataArray or a list of them, optional
         Your own signal (a reader's output, or a DataArray on time x region or
         time x zone with ``units`` and a ``basis`` dimension or attribute); it
-        replaces the source for every region and basis it covers.
+        replaces the source for every region and basis it covers.  Zones are
+        matched to regions through the regions dataset (Electricity Maps zone
+        or WattTime region).
     instruments : pandas.DataFrame or path, optional
         Contractual instruments for the market basis
         (:func:`carbonlab.market.validate_instruments`).

@@ -248,3 +248,27 @@ def test_identical_inputs_give_identical_outputs():
     b, nb = intensity.grid_intensity(t, ["us-east-1", "westus"], ["aws", "azure"], **kw)
     xr.testing.assert_identical(a, b)
     assert na == nb
+
+
+def test_a_readers_output_replaces_the_signal_in_one_call(usage_table, tmp_path):
+    # an Electricity Maps export for zone US-MIDA-PJM and a WattTime SDK file for CAISO_NORTH, passed to estimate
+    hours = pd.date_range("2025-01-01", periods=24, freq="h")
+    em = tmp_path / "US-MIDA-PJM_2025_hourly.csv"
+    lines = ["Datetime (UTC),Country,Zone Name,Zone Id,Carbon Intensity gCO₂eq/kWh (direct),"
+             "Carbon Intensity gCO₂eq/kWh (LCA),Low Carbon Percentage,Renewable Percentage,Data Source,"
+             "Data Estimated,Data Estimation Method"]
+    lines += [f"{t:%Y-%m-%d %H:%M:%S},USA,PJM,US-MIDA-PJM,{300 + h},{350 + h},40,8,pjm.com,false," for h, t in enumerate(hours)]
+    em.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    wt = tmp_path / "CAISO_NORTH_co2_moer_2025-01-01_2025-01-02.csv"
+    pd.DataFrame({"point_time": hours.strftime("%Y-%m-%dT%H:%M:%S+00:00"), "value": 1000.0}).to_csv(wt, index=False)
+    rows = [dict(start=f"{t:%Y-%m-%dT%H:%M}Z", end=f"{t + pd.Timedelta('1h'):%Y-%m-%dT%H:%M}Z", kind="compute",
+                 quantity=4.0, unit="vCPU-h", instance_type="m5.xlarge", region=r)
+            for t in hours for r in ("us-east-1", "us-west-1")]
+    m = carbonlab.methodology("carbonlab").replace(id="m", resolution="hourly")
+    fp = carbonlab.estimate(usage_table(rows), m, intensity=[carbonlab.read_electricitymaps(em),
+                                                             carbonlab.read_watttime(wt)])
+    gi = fp["grid_intensity"]
+    np.testing.assert_allclose(gi.sel(region="us-east-1", basis="location_average").values, 350 + np.arange(24))
+    np.testing.assert_allclose(gi.sel(region="us-west-1", basis="location_marginal").values, 453.59237)
+    assert np.allclose(gi.sel(region="us-west-1", basis="location_average"), 261.28)     # not in the files: GSF
+    assert np.allclose(gi.sel(region="us-east-1", basis="location_marginal"), 557.17)
