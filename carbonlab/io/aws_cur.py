@@ -244,7 +244,7 @@ class _CurReader:
 
     def chunks(self, batch_rows: int = tabular.BATCH_ROWS) -> Iterator[pd.DataFrame]:
         first = 1
-        for t, fetch in tabular.iter_tables(self.path, self._read_columns(), batch_rows=batch_rows):
+        for t, fetch in tabular.iter_tables(self.path, self._read_columns(), batch_rows=batch_rows, prefetch=False):
             yield self._chunk(t, first, fetch)
             first += t.num_rows
 
@@ -317,7 +317,7 @@ def _fill_codes(primary, fallback):
 
 def iter_aws_cur(path, *, lenient: bool = False, batch_rows: int = tabular.BATCH_ROWS) -> Iterator[pd.DataFrame]:
     """Read a CUR in batches; yields UsageTable chunks (categorical string columns)."""
-    yield from _CurReader(path, lenient=lenient).chunks(batch_rows)
+    yield from tabular.prefetched(_CurReader(path, lenient=lenient).chunks(batch_rows))
 
 
 def read_aws_cur(path, *, lenient: bool = False) -> pd.DataFrame:

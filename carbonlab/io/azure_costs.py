@@ -273,7 +273,7 @@ class _AzureReader:
 
     def chunks(self, batch_rows: int = tabular.BATCH_ROWS) -> Iterator[pd.DataFrame]:
         first = 1
-        for t, _ in tabular.iter_tables(self.path, list(self.cols.values()), batch_rows=batch_rows):
+        for t, _ in tabular.iter_tables(self.path, list(self.cols.values()), batch_rows=batch_rows, prefetch=False):
             yield self._chunk(t, first)
             first += t.num_rows
 
@@ -303,7 +303,7 @@ class _AzureReader:
 def iter_azure_costs(path, *, lenient: bool = False,
                      batch_rows: int = tabular.BATCH_ROWS) -> Iterator[pd.DataFrame]:
     """Read an Azure cost details export in batches; yields UsageTable chunks."""
-    yield from _AzureReader(path, lenient=lenient).chunks(batch_rows)
+    yield from tabular.prefetched(_AzureReader(path, lenient=lenient).chunks(batch_rows))
 
 
 def read_azure_costs(path, *, lenient: bool = False) -> pd.DataFrame:

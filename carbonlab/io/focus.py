@@ -184,7 +184,7 @@ class _FocusReader:
 
     def chunks(self, batch_rows: int = tabular.BATCH_ROWS) -> Iterator[pd.DataFrame]:
         first = 1
-        for t, _ in tabular.iter_tables(self.path, REQUIRED + _OPTIONAL, batch_rows=batch_rows):
+        for t, _ in tabular.iter_tables(self.path, REQUIRED + _OPTIONAL, batch_rows=batch_rows, prefetch=False):
             yield self._chunk(t, first)
             first += t.num_rows
 
@@ -240,7 +240,7 @@ def _azure_regions(region, provider):
 
 def iter_focus(path, *, lenient: bool = False, batch_rows: int = tabular.BATCH_ROWS) -> Iterator[pd.DataFrame]:
     """Read a FOCUS export in batches; yields UsageTable chunks (categorical string columns)."""
-    yield from _FocusReader.from_path(path, lenient=lenient).chunks(batch_rows)
+    yield from tabular.prefetched(_FocusReader.from_path(path, lenient=lenient).chunks(batch_rows))
 
 
 def read_focus(path, *, lenient: bool = False) -> pd.DataFrame:

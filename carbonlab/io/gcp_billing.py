@@ -278,7 +278,7 @@ class _GcpReader:
         schema = JSON_SCHEMA if self.format == "jsonl" else None
         try:
             for t, _ in tabular.iter_tables(self.path, list(self.cols.values()), batch_rows=batch_rows,
-                                            json_schema=schema):
+                                            json_schema=schema, prefetch=False):
                 yield self._chunk(t, first)
                 first += t.num_rows
         except pa.ArrowInvalid as exc:
@@ -334,7 +334,7 @@ class _GcpReader:
 def iter_gcp_billing(path, *, lenient: bool = False,
                      batch_rows: int = tabular.BATCH_ROWS) -> Iterator[pd.DataFrame]:
     """Read a GCP billing export in batches; yields UsageTable chunks."""
-    yield from _GcpReader(path, lenient=lenient).chunks(batch_rows)
+    yield from tabular.prefetched(_GcpReader(path, lenient=lenient).chunks(batch_rows))
 
 
 def read_gcp_billing(path, *, lenient: bool = False) -> pd.DataFrame:

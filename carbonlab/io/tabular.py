@@ -153,18 +153,27 @@ def iter_tables(path, columns: list[str], *, batch_rows: int = BATCH_ROWS,
         CUR 2.0's ``product`` map); None for text formats.
     """
     it = _iter_tables(path, columns, batch_rows=batch_rows, json_schema=json_schema)
-    if not prefetch:
-        yield from it
-        return
+    yield from (prefetched(it) if prefetch else it)
+
+
+def prefetched(iterator) -> Iterator:
+    """Run ``iterator`` one item ahead in a background thread.
+
+    The readers put their batch work (Arrow decoding, which releases the GIL,
+    and building the UsageTable chunk) in this thread, so that on two cores
+    the next batch is prepared while the cube accumulates the current one.
+    Exceptions are raised in the caller, in order.
+    """
     from concurrent.futures import ThreadPoolExecutor
 
+    done = object()
     with ThreadPoolExecutor(max_workers=1) as pool:
-        future = pool.submit(next, it, None)
+        future = pool.submit(next, iterator, done)
         while True:
             item = future.result()
-            if item is None:
+            if item is done:
                 return
-            future = pool.submit(next, it, None)
+            future = pool.submit(next, iterator, done)
             yield item
 
 
