@@ -261,6 +261,56 @@ def _credits(column) -> tuple[np.ndarray, np.ndarray]:
     return arr[c, 0].astype(float), arr[c, 1]
 
 
+_NUMERIC_FIELDS = ("cost", "usage.amount", "usage.amount_in_pricing_units")
+#: JSON_SCHEMA with the numeric fields as text, for the lenient re-read (text is then parsed per row).
+_TEXT_SCHEMA = pa.schema([
+    f if f.name not in ("cost", "usage") else
+    pa.field(f.name, pa.string() if f.name == "cost" else
+             pa.struct([pa.field(c.name, pa.string() if c.name.startswith("amount") else c.type) for c in f.type]))
+    for f in JSON_SCHEMA])
+
+
+def _json_rows(path, name: str, *, skip: int, lenient: bool) -> list[dict]:
+    """Rows after ``skip`` of a JSON lines file, checked field by field (the slow path after Arrow
+    refused a value): a number field holding something else raises with file, row and field, or,
+    lenient, is kept as text for the per-row parser to flag."""
+    import gzip
+
+    opener = gzip.open if str(path).endswith(".gz") else open
+    rows = []
+    with opener(path, "rt", encoding="utf-8") as f:
+        data_row = 0
+        for line in f:
+            if not line.strip():
+                continue
+            data_row += 1
+            if data_row <= skip:
+                continue
+            try:
+                rec = json.loads(line)
+            except ValueError as exc:
+                raise ValueError(f"{name}: row {data_row}: not a JSON object ({exc})") from exc
+            for field in _NUMERIC_FIELDS:
+                head, _, leaf = field.rpartition(".")
+                holder = rec.get(head) if head else rec
+                value = holder.get(leaf) if isinstance(holder, dict) else None
+                if value is not None and not isinstance(value, (int, float)):
+                    try:
+                        float(value)
+                    except (TypeError, ValueError):
+                        if not lenient:
+                            raise ValueError(f"{name}: row {data_row}, column {field}: cannot parse {value!r} "
+                                             "as a number") from None
+                if value is not None:
+                    holder[leaf] = str(value)
+            rows.append(rec)
+    return rows
+
+
+def _flatten_json(rows: list[dict]) -> pa.Table:
+    return tabular._flatten(pa.Table.from_pylist(rows, schema=_TEXT_SCHEMA))
+
+
 class _GcpReader:
     def __init__(self, path, *, lenient: bool):
         self.path = Path(path)
@@ -282,7 +332,14 @@ class _GcpReader:
                 yield self._chunk(t, first)
                 first += t.num_rows
         except pa.ArrowInvalid as exc:
-            raise ValueError(f"{self.name}: cannot read the JSON lines after data row {first - 1}: {exc}") from exc
+            if self.format != "jsonl":
+                raise ValueError(f"{self.name}: cannot read the file after data row {first - 1}: {exc}") from exc
+            # a value of the wrong type: find it (file, row, field), or read the rest leniently
+            rows = _json_rows(self.path, self.name, skip=first - 1, lenient=self.lenient)
+            for start in range(0, len(rows), batch_rows):
+                part = rows[start:start + batch_rows]
+                yield self._chunk(_flatten_json(part), first)
+                first += len(part)
 
     def _col(self, t: pa.Table, field: str):
         c = self.cols.get(field)

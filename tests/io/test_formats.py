@@ -255,3 +255,16 @@ def test_focus_versions_csv_and_parquet(tmp_path, version):
     pd.testing.assert_frame_equal(a.drop(columns="source_file"), b.drop(columns="source_file"), check_dtype=False)
     assert len(a.drop_duplicates("source_row")) == len(frame)
     assert a["cost"].sum() == pytest.approx(frame["BilledCost"].sum(), rel=1e-12)
+
+
+def test_gcp_json_value_of_the_wrong_type(tmp_path):
+    with gzip.open(sample("fjordline_gcp_billing.jsonl.gz"), "rt") as f:
+        rows = [json.loads(line) for line in f][:30]
+    rows[16]["usage"]["amount"] = "about 3"
+    path = tmp_path / "g.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    with pytest.raises(ValueError, match=r"g.jsonl: row 17, column usage.amount: cannot parse 'about 3'"):
+        carbonlab.read(path)
+    lenient = carbonlab.read(path, lenient=True)
+    assert lenient.loc[lenient["source_row"] == 17, "note"].tolist() == ["unparseable value (lenient)"]
+    assert len(lenient.drop_duplicates("source_row")) == 30
