@@ -255,6 +255,9 @@ def _unique_categories(idx: np.ndarray, cats: np.ndarray) -> tuple[np.ndarray, n
     """Make categories unique and non-null (remapping codes)."""
     if len(cats) == 0:
         return idx, cats
+    as_list = cats.tolist()
+    if None not in as_list and len(set(as_list)) == len(as_list):  # already unique (Arrow dictionaries are)
+        return idx, cats
     uniq, inverse = np.unique(np.asarray([("\x00" if c is None else str(c)) for c in cats], dtype=object),
                               return_inverse=True)
     remap = inverse.astype(np.int64)
