@@ -57,16 +57,14 @@ import xarray as xr
 
 from carbonlab import datasets, market, schema
 from carbonlab.io.intensity_csv import ZONE, intensity_unit_factor
+from carbonlab.market import empty_market_steps
 from carbonlab.schema import BASIS, REGION, TIME
 
-from carbonlab.market import empty_market_steps  # noqa: E402,F401  (re-exported for the grid stage)
-
 __all__ = ["grid_intensity", "SOURCES", "RESOLUTIONS", "NATIVE_RESOLUTION", "to_resolution", "profile_signal",
-           "list_profiles", "regions_annual", "ccf_factors", "grid_profiles"]
+           "list_profiles", "regions_annual", "ccf_factors", "grid_profiles", "empty_market_steps"]
 
 #: Temporal resolutions of a signal, finest first.
 RESOLUTIONS = ("hourly", "monthly", "annual")
-_LOCATION = ("location_average", "location_average_direct", "location_marginal")
 
 
 # ----------------------------------------------------------------------------------------- regions table

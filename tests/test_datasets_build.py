@@ -463,7 +463,7 @@ def test_registry_lists_every_file_with_its_hash():
         assert hashlib.sha256((DATASETS / rel).read_bytes()).hexdigest() == digest, rel
 
 
-@pytest.mark.parametrize("name", ["instances", "coefficients", "regions"])
+@pytest.mark.parametrize("name", ["instances", "coefficients", "regions", "grid_profiles"])
 def test_data_card_hashes_and_sections(name):
     card = (DATASETS / name / "DATACARD.md").read_text()
     _, reg = _registry()
