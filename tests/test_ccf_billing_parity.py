@@ -17,7 +17,8 @@ S3 ``TimedStorage-ByteHrs`` in GB-Mo    (GB-Mo / 1000 x 24 x days) / (GB-Mo / 2^
 read as byte-hours
 burstable vCPU-hours x baseline/50 %    (min + b (max-min)) / ((b / 0.5) (min + 0.5 (max-min)))  (§1.4)
 Lambda 1 GB-s = 1 vCPU-s                1 / 1.769 (AWS: one vCPU per 1,769 MB)  (§1.4)
-embodied share hours / largest vCPU     x instance vCPU (x replication: the standby replica's hardware) (§7)
+embodied share hours / largest vCPU     x instance vCPU (x replication: the standby replica's hardware) (§7);
+                                       burstable: share of the closest standard family's platform
 Azure pack "10 Hours" not multiplied    x 10 (also "50000 GB Seconds": x 50000) (§1.4, §2.3)
 Azure disk quantity ignored             x disk-months x hours of the month / 24 x 1.073741824 (GiB) (§3.2)
 Azure GB/Month read as GB-days          x days of the month, and blob storage HDD (CCF: SSD) (§3.2)
@@ -158,12 +159,22 @@ def test_lambda_gb_seconds(aws):
     assert got == pytest.approx(float(ccf.loc["lambda", "kwh"]) / 1.769, rel=RTOL)
 
 
-@pytest.mark.parametrize("rid, vcpu, rf", [("m5", 2, 1), ("c5", 8, 1), ("p3", 8, 1), ("t3", 2, 1), ("rds", 2, 2)])
-def test_embodied_share_per_instance_size(aws, rid, vcpu, rf):
-    # CCF: hours / largest vCPU of the family for every size; SCI: hours x vCPU / platform vCPU (CCF.md §7)
+@pytest.mark.parametrize("rid, itype, rf", [("m5", "m5.large", 1), ("c5", "c5.2xlarge", 1), ("p3", "p3.2xlarge", 1),
+                                             ("t3", "t3.medium", 1), ("rds", "r5.large", 2)])
+def test_embodied_share_per_instance_size(aws, rid, itype, rf):
+    # CCF: hours / largest vCPU of the type's own family table, for every size; carbonlab: the SCI share
+    # hours x vCPU / platform vCPU (carbonlab.hardware; burstable types: the closest standard family's
+    # platform), and the replication factor (a Multi-AZ standby is hardware too) (CCF.md §7)
+    from carbonlab.hardware import compute_coefficients
+
     usage, fp, ccf = aws
     got = _line(fp, rid)["embodied_t"]
-    assert got == pytest.approx(float(ccf.loc[rid, "embodied_co2e_mt"]) * vcpu * rf, rel=RTOL)
+    largest = float(instances().loc[("aws", itype), "platform_vcpu"])      # CCF's divisor
+    share = float(compute_coefficients(pd.DataFrame({"provider": ["aws"], "instance_type": [itype]}),
+                                       "ccf_2020")["resource_share"].iloc[0])
+    assert got == pytest.approx(float(ccf.loc[rid, "embodied_co2e_mt"]) * largest * share * rf, rel=RTOL)
+    if not itype.startswith("t3"):
+        assert largest * share == float(instances().loc[("aws", itype), "vcpu"])   # x instance vCPU
 
 
 def test_unknown_line_is_unattributed_not_priced(aws):
