@@ -51,7 +51,7 @@ _NAT = np.iinfo(np.int64).min
 #: Cube variables and the usage kind that feeds each.
 CUBE_VARIABLES = {
     "compute": ("vcpu_hours", "cpu_energy_idle", "cpu_energy_span_measured", "cpu_energy_span_unmeasured",
-                "memory_extra_gb_hours", "instance_hours", "embodied_reserved"),
+                "memory_extra_gb_hours", "instance_hours", "embodied_reserved", "vcpu_hours_unknown_platform"),
     "gpu": ("gpu_hours", "gpu_energy_idle", "gpu_energy_span_measured", "gpu_energy_span_unmeasured"),
     "memory": ("memory_gb_hours", "memory_gb_hours_replicated"),
     "storage": ("storage_ssd_tb_hours", "storage_hdd_tb_hours",
@@ -309,6 +309,7 @@ class CubeBuilder:
                 known = get["known"].astype(bool)
                 inst_hours = np.nan_to_num(np.where(known, hours / get["vcpu"], 0.0))
                 contrib["instance_hours"] = (sel, inst_hours)
+                contrib["vcpu_hours_unknown_platform"] = (sel, np.where(known, 0.0, q[sel]))
                 contrib["memory_extra_gb_hours"] = (sel, inst_hours * get["memory_extra_gb"])
                 contrib["embodied_reserved"] = (sel, np.nan_to_num(inst_hours * get["embodied_kg"]
                                                                    * get["resource_share"]))

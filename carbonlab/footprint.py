@@ -76,15 +76,29 @@ def _grid_stage(signal, instruments):
     return functools.partial(_grid_intensity, signal=signal, instruments=instruments)
 
 
+def _unknown_platform_notes(ds: xr.Dataset) -> list[str]:
+    """Say how much compute has no embodied estimate because its instance type is unknown."""
+    if "vcpu_hours_unknown_platform" not in ds:
+        return []
+    unknown = float(ds["vcpu_hours_unknown_platform"].sum())
+    if unknown <= 0:
+        return []
+    share = unknown / max(float(ds["vcpu_hours"].sum()), unknown)
+    return [f"embodied: {unknown:.6g} vCPU-h ({share:.1%} of compute) have an unknown instance type and no "
+            "embodied estimate"]
+
+
 def _embodied_teads(ds: xr.Dataset, m: Methodology):
     kg = embodied.sci_embodied_from_reserved(ds["embodied_reserved"], lifespan_years=m.amortization_years)
-    return {"co2e_embodied": schema.set_attrs(kg * 1000.0, "co2e_embodied", model="teads_baseline")}, []
+    return ({"co2e_embodied": schema.set_attrs(kg * 1000.0, "co2e_embodied", model="teads_baseline")},
+            _unknown_platform_notes(ds))
 
 
 def _embodied_boavizta(ds: xr.Dataset, m: Methodology):
     kg = embodied.sci_embodied_from_reserved(ds["embodied_reserved"], lifespan_years=m.amortization_years)
     notes = [n for n in ds.attrs.get("embodied_assumed", "").splitlines() if n]
-    return {"co2e_embodied": schema.set_attrs(kg * 1000.0, "co2e_embodied", model="boavizta")}, notes
+    return ({"co2e_embodied": schema.set_attrs(kg * 1000.0, "co2e_embodied", model="boavizta")},
+            notes + _unknown_platform_notes(ds))
 
 
 def _embodied_none(ds: xr.Dataset, m: Methodology):

@@ -162,6 +162,10 @@ VARIABLES: dict[str, dict[str, str]] = {
                        description="Data moved between data centres (replication not applied)."),
     "instance_hours": dict(units="h", long_name="instance hours", cell_methods="time: sum",
                            description="Hours of instances with a known platform, replicas included (for embodied carbon)."),
+    "vcpu_hours_unknown_platform": dict(
+        units="h", long_name="vCPU hours of unknown instance types", cell_methods="time: sum",
+        description="vCPU time of compute records whose instance type is not in the instance table: CPU "
+                    "power uses the cloud's fallback watts and no embodied emissions are estimated."),
     "embodied_reserved": dict(
         units="kg h", long_name="embodied emissions times reserved time", cell_methods="time: sum",
         description="Sum over records of TE x time reserved x resource share; divided by the expected "

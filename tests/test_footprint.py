@@ -145,3 +145,11 @@ def test_unit_invariance(usage_table, a, b):
     fb = carbonlab.estimate(usage_table([b]), "carbonlab")
     for v in ("energy", "co2e_operational", "co2e_embodied", "water"):
         assert float(fa[v].sum()) == pytest.approx(float(fb[v].sum()), rel=1e-12), v
+
+
+def test_compute_of_unknown_instance_types_is_reported(usage_table):
+    t = usage_table([dict(kind="compute", quantity=30.0, unit="vCPU-h", instance_type="m5.large"),
+                     dict(kind="compute", quantity=10.0, unit="vCPU-h", instance_type="zz9.huge")])
+    fp = carbonlab.estimate(t, "carbonlab")
+    assert float(fp["vcpu_hours_unknown_platform"].sum()) == 10.0
+    assert "10 vCPU-h (25.0% of compute) have an unknown instance type" in fp.attrs["assumed"]
