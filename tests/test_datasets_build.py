@@ -523,8 +523,15 @@ def test_regions_rebuild_from_source_matches(tmp_path):
 @pytest.mark.peer
 def test_instances_match_ccf_npm_tables(inst):
     node_modules = os.environ.get("CARBONLAB_CCF_NODE_MODULES")
-    if not node_modules or not (Path(node_modules) / "@cloud-carbon-footprint" / "aws").is_dir():
-        pytest.skip("set CARBONLAB_CCF_NODE_MODULES to a folder with @cloud-carbon-footprint/{aws,azure} installed")
+    if not node_modules:
+        # the packages the CCF parity tests install (tests/peer_ccf.py)
+        import peer_ccf
+        reason = peer_ccf.available()
+        if reason:
+            pytest.skip(reason)
+        node_modules = str(peer_ccf.harness_dir() / "node_modules")
+    if not (Path(node_modules) / "@cloud-carbon-footprint" / "aws").is_dir():
+        pytest.skip(f"no @cloud-carbon-footprint packages under {node_modules}")
     sys.path.insert(0, str(BUILD))
     try:
         from _buildlib import ccf_npm_dump
