@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import math
 
 import numpy as np
 import xarray as xr
@@ -24,6 +23,7 @@ from carbonlab.allocation import (
     ALLOCATION_BASES, CAUSES, AllocationVersion, Provider, _time_coordinate, allocate, allocation_chain,
     load_version)
 from carbonlab.schema import ACCOUNT, BASIS, REGION, TIME, set_attrs
+from carbonlab.sensitivity import shapley_changes
 
 CAUSE = "cause"
 
@@ -71,12 +71,8 @@ def decompose_change(provider: Provider, old, new, *, basis: str = "market",
     if method == "shapley":
         k = len(differs)
         value = {s: run(s) for n in range(k + 1) for s in itertools.combinations(differs, n)}
-        for i, c in enumerate(CAUSES):
-            for subset, total in value.items():
-                if c in differs and c not in subset:
-                    weight = math.factorial(len(subset)) * math.factorial(k - len(subset) - 1) / math.factorial(k)
-                    grown = tuple(x for x in differs if x in subset or x == c)
-                    change[:, i] += weight * (value[grown] - total)
+        for c, share in shapley_changes(differs, value).items():
+            change[:, list(CAUSES).index(c)] = share
         first, last = value[()], value[tuple(differs)]
     elif method == "sequential":
         first = last = run(())

@@ -409,6 +409,52 @@ def _stage_of(param: str) -> str:
     return "other"
 
 
+def shapley_changes(factors, value):
+    r"""Shapley split of a change over the factors that cause it.
+
+    Parameters
+    ----------
+    factors : sequence of hashable
+        The factors that differ, in a fixed order.
+    value : Mapping[tuple, float or numpy.ndarray]
+        The outcome with each subset of factors switched, keyed by the subset
+        as a tuple in the order of ``factors`` (``()`` is the start, the whole
+        tuple the end).
+
+    Returns
+    -------
+    dict
+        Each factor's share of ``value[all] - value[()]``; the shares add up
+        to it exactly (efficiency of the Shapley value).
+
+    Notes
+    -----
+    .. math:: \phi_i = \sum_{S \subseteq F \setminus \{i\}} \frac{|S|!\,(k-|S|-1)!}{k!}\,(v(S \cup \{i\}) - v(S))
+
+    L. S. Shapley, "A value for n-person games", Contributions to the Theory
+    of Games II, 1953, eq. (1).
+
+    Examples
+    --------
+    >>> v = {(): 0.0, ("a",): 1.0, ("b",): 2.0, ("a", "b"): 5.0}
+    >>> shapley_changes(["a", "b"], v)
+    {'a': 2.0, 'b': 3.0}
+    """
+    factors = list(factors)
+    k = len(factors)
+    out = {}
+    for f in factors:
+        acc = 0.0
+        for subset, total in value.items():
+            if f in subset:
+                continue
+            weight = math.factorial(len(subset)) * math.factorial(k - len(subset) - 1) / math.factorial(k)
+            grown = tuple(x for x in factors if x in subset or x == f)
+            acc = acc + weight * (value[grown] - total)
+        out[f] = acc
+    return out
+
+
 def decompose(usage, start: str | Methodology, end: str | Methodology, *, metric: str = "co2e",
               basis: str = "location_average", method: str = "shapley") -> pd.DataFrame:
     """Split the difference of a total between two methodologies into the stages that cause it.
@@ -458,17 +504,11 @@ def decompose(usage, start: str | Methodology, end: str | Methodology, *, metric
     values = evaluate(usage, [variant(s) for s in subsets], metric=metric, basis=basis)
     value = {s: float(values[variant(s).id]) for s in subsets}
     change = dict.fromkeys(stages, 0.0)
-    k = len(differ)
-    for i, s in enumerate(differ):
-        if method == "sequential":
+    if method == "shapley":
+        change.update(shapley_changes(differ, value))
+    else:
+        for i, s in enumerate(differ):
             change[s] = value[tuple(differ[: i + 1])] - value[tuple(differ[:i])]
-            continue
-        for subset in subsets:
-            if s in subset:
-                continue
-            weight = math.factorial(len(subset)) * math.factorial(k - len(subset) - 1) / math.factorial(k)
-            grown = tuple(x for x in differ if x in subset or x == s)
-            change[s] += weight * (value[grown] - value[subset])
     units = values.attrs["units"]
     rows = [dict(step=f"start: {start.id}", kind="total", value=value[()], parameters="", units=units)]
     rows += [dict(step=s, kind="change", value=change[s], units=units,
