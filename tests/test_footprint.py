@@ -153,3 +153,13 @@ def test_compute_of_unknown_instance_types_is_reported(usage_table):
     fp = carbonlab.estimate(t, "carbonlab")
     assert float(fp["vcpu_hours_unknown_platform"].sum()) == 10.0
     assert "10 vCPU-h (25.0% of compute) have an unknown instance type" in fp.attrs["assumed"]
+
+
+def test_every_variable_of_every_preset_has_units_and_long_name():
+    from carbonlab.datasets import dataset_path
+    usage = carbonlab.read(dataset_path("sample_org", "fjordline_focus.parquet"))
+    for ds in [carbonlab.estimate(usage, m) for m in carbonlab.list_methodologies()] + [
+            carbonlab.compare(usage, ["ccf", "carbonlab"])]:
+        for name, var in ds.data_vars.items():
+            assert var.attrs.get("units") and var.attrs.get("long_name"), name
+        assert "parameters" in ds.attrs or "methodology_parameters" in ds.coords
