@@ -23,6 +23,11 @@ from carbonlab.energy import ccf_memory_beyond_benchmark, ccf_watts
 #: already the closest family's (t3 = m5, 1610.38 kg), so only the vCPU share changes.
 BURSTABLE_PLATFORM_FAMILY = {("aws", "t2"): "m4", ("aws", "t3"): "m5", ("aws", "t3a"): "m5a", ("aws", "t4g"): "m6g"}
 
+#: An ``instance_type`` of the form ``arch:<micro-architecture>`` names only the processor of a
+#: record whose instance type is not billed (ARM Lambda: ``arch:AWS Graviton2``, as CCF maps it).
+#: Its watts follow the architecture; its platform is unknown (no embodied estimate, reported).
+ARCHITECTURE_PREFIX = "arch:"
+
 #: Families whose chips CCF fixes at 2 regardless of vCPU count (``AWSMemoryEstimatesBuilder``).
 _TWO_CHIP_FAMILIES = {"m5zn", "z1d"}
 
@@ -130,6 +135,9 @@ def compute_coefficients(records: pd.DataFrame, coefficient_set: str, *,
         tab = tables[provider]
         known = (provider, itype) in inst.index
         arch = inst.loc[(provider, itype), "architecture"] if known else ""
+        if itype.startswith(ARCHITECTURE_PREFIX):
+            names = {a.lower(): a for a in tab["min"]}
+            arch = "|".join(names.get(a.strip(), a.strip()) for a in itype[len(ARCHITECTURE_PREFIX):].split("|"))
         row = dict(min_watts=ccf_watts(arch, tab["min"], tab["fallback_min"]),
                    max_watts=ccf_watts(arch, tab["max"], tab["fallback_max"]),
                    known=known)

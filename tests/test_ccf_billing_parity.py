@@ -59,6 +59,7 @@ AWS_ROWS = [
     ("net", "AmazonEC2", "DataTransfer-Regional-Bytes", "GB", "", 50, 0.5, "us-east-1"),
     ("netout", "AmazonEC2", "EU-DataTransfer-Out-Bytes", "GB", "", 120, 10.8, "eu-west-1"),
     ("lambda", "AWSLambda", "Lambda-GB-Second", "Lambda-GB-Second", "", 360000, 6.0, "us-east-1"),
+    ("lambda-arm", "AWSLambda", "EU-Lambda-GB-Second-ARM", "Lambda-GB-Second", "", 360000, 4.8, "eu-west-1"),
     ("nat", "AmazonEC2", "NatGateway-Hours", "Hrs", "", 24, 1.08, "us-east-1"),
 ]
 
@@ -153,10 +154,12 @@ def test_burstable_baseline(aws, rid, itype):
     assert got["memory"] == 0 and float(ccf.loc[rid, "memory_kwh"]) == 0
 
 
-def test_lambda_gb_seconds(aws):
+@pytest.mark.parametrize("rid", ["lambda", "lambda-arm"])
+def test_lambda_gb_seconds(aws, rid):
+    # x86: CCF's Unknown processor (AWS average watts); ARM: Graviton2 (CCF getComputeProcessors)
     usage, fp, ccf = aws
-    got = _line(fp, "lambda")["cpu"]
-    assert got == pytest.approx(float(ccf.loc["lambda", "kwh"]) / 1.769, rel=RTOL)
+    got = _line(fp, rid)["cpu"]
+    assert got == pytest.approx(float(ccf.loc[rid, "kwh"]) / 1.769, rel=RTOL)
 
 
 @pytest.mark.parametrize("rid, itype, rf", [("m5", "m5.large", 1), ("c5", "c5.2xlarge", 1), ("p3", "p3.2xlarge", 1),

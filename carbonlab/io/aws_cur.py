@@ -186,6 +186,8 @@ def aws_rules(keys: pd.DataFrame) -> pd.DataFrame:
     cls.loc[m, "kind"] = "compute"
     cls.loc[m, "unit"] = "vCPU-s"
     cls.loc[m, "factor"] = 1.0 / classify.LAMBDA_GB_PER_VCPU
+    arm = m & ut.str.upper().str.endswith("-ARM").to_numpy()
+    cls.loc[arm, "instance_type"] = classify.LAMBDA_ARM_ARCHITECTURE
     # capacity
     fargate_mem = ut.str.contains("Fargate-GB-Hours|Fargate-EphemeralStorage", case=False).to_numpy()
     m = live & (fam == "gbh")

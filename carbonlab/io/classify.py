@@ -60,6 +60,9 @@ import pandas as pd
 from carbonlab import datasets, units
 from carbonlab.hardware import instance_key, instances
 
+#: Processor of ARM (arm64) Lambda functions, as CCF maps them (``getComputeProcessors`` in
+#: ``CostAndUsageReportsRow.ts``); x86 Lambdas have no known processor and use the cloud fallback.
+LAMBDA_ARM_ARCHITECTURE = "arch:AWS Graviton2"
 #: AWS Lambda memory that equals one vCPU (docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html). [GB]
 LAMBDA_GB_PER_VCPU = 1.769
 

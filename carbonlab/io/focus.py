@@ -124,6 +124,8 @@ def focus_rules(keys: pd.DataFrame) -> pd.DataFrame:
     cls.loc[m & lam, "kind"] = "compute"
     cls.loc[m & lam, "unit"] = "vCPU-s"
     cls.loc[m & lam, "factor"] = 1.0 / classify.LAMBDA_GB_PER_VCPU
+    arm = m & lam & usage_type.str.upper().str.endswith("-ARM").to_numpy()
+    cls.loc[arm, "instance_type"] = classify.LAMBDA_ARM_ARCHITECTURE
     cls.loc[m & ~lam, "kind"] = "memory"
     cls.loc[m & ~lam, "unit"] = unit[m & ~lam]
     memory = classify.is_memory(usage_type)
