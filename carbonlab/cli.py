@@ -34,7 +34,7 @@ def _run(path: Path, methodology: str, out: Path, *, label: str) -> dict:
     steps.set_postfix_str("usage cube")
     chain = FootprintChain.from_methodology(methodology)
     # any supported export; read in batches straight into the cube (files larger than memory too)
-    cube = usage_cube(path, **chain.methodology.cube_options)
+    cube = usage_cube(path, progress=True, **chain.methodology.cube_options)
     steps.update()
     steps.set_postfix_str("footprint")
     fp = chain.run(cube)

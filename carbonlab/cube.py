@@ -476,7 +476,7 @@ class CubeBuilder:
 
 def usage_cube(usage, coefficient_set: str = "ccf_2026", *, account: bool = False, name: str = "usage table",
                embodied_model: str = "teads_baseline", format: str | None = None, lenient: bool = False,
-               batch_rows: int | None = None) -> xr.Dataset:
+               batch_rows: int | None = None, progress: bool = False) -> xr.Dataset:
     """Aggregate a UsageTable, or stream a billing file, into the hourly usage cube.
 
     Parameters
@@ -498,6 +498,9 @@ def usage_cube(usage, coefficient_set: str = "ccf_2026", *, account: bool = Fals
     format, lenient, batch_rows
         For a file: its format (detected from the columns when None), lenient
         parsing, rows per batch.
+    progress : bool, default False
+        For a file: show a progress bar of the rows read (tqdm; shown only on a
+        terminal or in a notebook).
 
     Returns
     -------
@@ -512,8 +515,13 @@ def usage_cube(usage, coefficient_set: str = "ccf_2026", *, account: bool = Fals
         kw = {} if batch_rows is None else {"batch_rows": batch_rows}
         builder = CubeBuilder(coefficient_set, account=account, name=Path(usage).name,
                               embodied_model=embodied_model)
+        bar = _progress_bar(Path(usage)) if progress else None
         for chunk in iter_read(usage, format=format, lenient=lenient, **kw):
             builder.add(chunk)
+            if bar is not None:
+                bar.update(int(chunk["source_row"].nunique()))  # lines of the file (GPU rows share one)
+        if bar is not None:
+            bar.close()
         return builder.finish()
     t = schema.validate_usage_table(usage, name=name)
     # a canonical order, so that the sums do not depend on the order of the input rows
@@ -521,6 +529,18 @@ def usage_cube(usage, coefficient_set: str = "ccf_2026", *, account: bool = Fals
     builder = CubeBuilder(coefficient_set, account=account, name=name, embodied_model=embodied_model)
     builder.add(t)
     return builder.finish()
+
+
+def _progress_bar(path: Path):
+    """A tqdm bar over the rows of a file (total known for Parquet from its metadata)."""
+    from tqdm.auto import tqdm
+
+    total = None
+    if path.suffix == ".parquet":
+        import pyarrow.parquet as pq
+
+        total = pq.ParquetFile(path).metadata.num_rows
+    return tqdm(total=total, unit="rows", unit_scale=True, desc=path.name, disable=None, leave=False)
 
 
 def kind_totals(cube: xr.Dataset) -> dict[str, float]:
