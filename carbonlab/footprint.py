@@ -13,7 +13,6 @@ import json
 from dataclasses import dataclass
 from typing import Callable
 
-import numpy as np
 import pandas as pd
 import xarray as xr
 

@@ -47,3 +47,24 @@ def usage_table():
 @pytest.fixture
 def rng():
     return np.random.default_rng(12345)
+
+
+@pytest.fixture(scope="module")
+def hourly_vm_disk():
+    """Factory: 48 hours of a VM and an SSD disk per (region, provider, instance type), as a UsageTable."""
+
+    def make(sites, *, start="2025-01-31T00:00Z", hours=48, cycle=4, source_file="t.csv"):
+        rows = []
+        for h in range(hours):
+            t0 = pd.Timestamp(start) + pd.Timedelta(hours=h)
+            for region, provider, itype in sites:
+                base = dict(start=t0, end=t0 + pd.Timedelta(hours=1), provider=provider, region=region,
+                            source_file=source_file)
+                rows += [dict(base, service="vm", kind="compute", instance_type=itype, quantity=2.0 + h % cycle,
+                              unit="vCPU-h"),
+                         dict(base, service="disk", kind="storage", quantity=1.0, unit="TB-h", storage_class="ssd")]
+        df = pd.DataFrame(rows)
+        df["source_row"] = np.arange(1, len(df) + 1)
+        return df
+
+    return make

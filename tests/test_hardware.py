@@ -3,7 +3,6 @@
 import pandas as pd
 import pytest
 
-import carbonlab
 from carbonlab import hardware
 
 

@@ -10,7 +10,6 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
 import carbonlab  # noqa: E402
@@ -20,19 +19,8 @@ UNIT = re.compile(r"\[[^\]]+\]")
 
 
 @pytest.fixture(scope="module")
-def usage():
-    rows = []
-    for h in range(48):
-        start = pd.Timestamp("2025-01-31T00:00Z") + pd.Timedelta(hours=h)
-        for region, provider, itype in (("us-east-1", "aws", "m5.large"), ("europe-north1", "gcp", "n2-standard-8")):
-            base = dict(start=start, end=start + pd.Timedelta(hours=1), provider=provider, region=region,
-                        source_file="t.csv")
-            rows += [dict(base, service="vm", kind="compute", instance_type=itype, quantity=2.0 + h % 4,
-                          unit="vCPU-h"),
-                     dict(base, service="disk", kind="storage", quantity=1.0, unit="TB-h", storage_class="ssd")]
-    df = pd.DataFrame(rows)
-    df["source_row"] = np.arange(1, len(df) + 1)
-    return df
+def usage(hourly_vm_disk):
+    return hourly_vm_disk([("us-east-1", "aws", "m5.large"), ("europe-north1", "gcp", "n2-standard-8")])
 
 
 @pytest.fixture(scope="module")

@@ -10,8 +10,6 @@ import html
 import json
 import re
 
-import numpy as np
-import pandas as pd
 import pytest
 import xarray as xr
 
@@ -32,18 +30,9 @@ def text_of(path) -> str:
 
 
 @pytest.fixture(scope="module")
-def footprint(tmp_path_factory):
-    rows = []
-    for h in range(48):
-        start = pd.Timestamp("2025-01-31T00:00Z") + pd.Timedelta(hours=h)
-        for region, provider, itype in (("us-east-1", "aws", "m5.large"), ("asia-northeast1", "gcp", "n2-standard-8")):
-            base = dict(start=start, end=start + pd.Timedelta(hours=1), provider=provider, region=region,
-                        source_file="bill.csv")
-            rows += [dict(base, service="vm", kind="compute", instance_type=itype, quantity=2.0 + h % 3,
-                          unit="vCPU-h"),
-                     dict(base, service="disk", kind="storage", quantity=1.0, unit="TB-h", storage_class="ssd")]
-    df = pd.DataFrame(rows)
-    df["source_row"] = np.arange(1, len(df) + 1)
+def footprint(tmp_path_factory, hourly_vm_disk):
+    df = hourly_vm_disk([("us-east-1", "aws", "m5.large"), ("asia-northeast1", "gcp", "n2-standard-8")],
+                        cycle=3, source_file="bill.csv")
     fp = carbonlab.estimate(df, "carbonlab")
     path = tmp_path_factory.mktemp("fp") / "footprint.nc"
     fp.to_netcdf(path)

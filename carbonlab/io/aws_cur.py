@@ -277,7 +277,6 @@ class _CurReader:
         return t.column(c)
 
     def _chunk(self, t: pa.Table, first: int, fetch=None) -> pd.DataFrame:
-        n = t.num_rows
         args = dict(name=self.name, first_row=first, lenient=self.lenient)
         start, bad_s = tabular.times(self._column(t, "start"), column_name=self.cols["start"], **args)
         end, bad_e = tabular.times(self._column(t, "end"), column_name=self.cols["end"], **args)
@@ -348,6 +347,4 @@ def read_aws_cur(path, *, lenient: bool = False) -> pd.DataFrame:
         parsed (file, row and column named).
     """
     reader = _CurReader(path, lenient=lenient)
-    table = classify.concat_chunks(list(reader.chunks()), reader.name)
-    table.attrs["source_format"] = f"aws_cur_{reader.version}"
-    return table
+    return classify.concat_chunks(list(reader.chunks()), reader.name, f"aws_cur_{reader.version}")

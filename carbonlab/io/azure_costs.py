@@ -58,7 +58,6 @@ from typing import Iterator
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from carbonlab.io import classify, tabular
 
@@ -330,6 +329,4 @@ def read_azure_costs(path, *, lenient: bool = False) -> pd.DataFrame:
         parsed (file, row and column named).
     """
     reader = _AzureReader(path, lenient=lenient)
-    table = classify.concat_chunks(list(reader.chunks()), reader.name)
-    table.attrs["source_format"] = f"azure_costs_{reader.column_set}"
-    return table
+    return classify.concat_chunks(list(reader.chunks()), reader.name, f"azure_costs_{reader.column_set}")

@@ -488,18 +488,25 @@ def usage_chunk(classes: pd.DataFrame, key: np.ndarray, *, start_ns: np.ndarray,
     return table
 
 
-def concat_chunks(chunks: list[pd.DataFrame], name: str) -> pd.DataFrame:
-    """Join a file's chunks into one validated UsageTable (canonical dtypes)."""
+def concat_chunks(chunks: list[pd.DataFrame], name: str, source_format: str | None = None) -> pd.DataFrame:
+    """Join a file's chunks into one validated UsageTable (canonical dtypes).
+
+    ``source_format``, when given, is recorded in ``attrs["source_format"]``.
+    """
     from carbonlab import schema
 
     if not chunks:
-        return schema.validate_usage_table(schema.empty_usage_table().assign(storage_class_guessed=False),
-                                           name=name)
-    table = pd.concat(chunks, ignore_index=True) if len(chunks) > 1 else chunks[0]
-    for col in ("account", "provider", "region", "service", "kind", "instance_type", "unit", "storage_class",
-                "source_file", "note"):
-        table[col] = table[col].astype(object)
-    return schema.validate_usage_table(table, name=name)
+        table = schema.validate_usage_table(schema.empty_usage_table().assign(storage_class_guessed=False),
+                                            name=name)
+    else:
+        table = pd.concat(chunks, ignore_index=True) if len(chunks) > 1 else chunks[0]
+        for col in ("account", "provider", "region", "service", "kind", "instance_type", "unit", "storage_class",
+                    "source_file", "note"):
+            table[col] = table[col].astype(object)
+        table = schema.validate_usage_table(table, name=name)
+    if source_format is not None:
+        table.attrs["source_format"] = source_format
+    return table
 
 
 #: Azure's older location labels (EA ``MeterRegion`` style, "US East") -> region names ("eastus").

@@ -269,9 +269,7 @@ def read_focus(path, *, lenient: bool = False) -> pd.DataFrame:
         (file, row and column named) unless ``lenient``.
     """
     reader = _FocusReader.from_path(path, lenient=lenient)
-    table = classify.concat_chunks(list(reader.chunks()), reader.name)
-    table.attrs["source_format"] = f"focus_{reader.version}"
-    return table
+    return classify.concat_chunks(list(reader.chunks()), reader.name, f"focus_{reader.version}")
 
 
 def parse_focus(raw: pd.DataFrame, *, name: str = "<FOCUS data>", lenient: bool = False) -> pd.DataFrame:
@@ -279,6 +277,4 @@ def parse_focus(raw: pd.DataFrame, *, name: str = "<FOCUS data>", lenient: bool 
     reader = _FocusReader(name, list(raw.columns), lenient=lenient)
     keep = [c for c in REQUIRED + _OPTIONAL if c in raw.columns]
     table = pa.Table.from_pandas(raw[keep].reset_index(drop=True), preserve_index=False)
-    out = classify.concat_chunks([reader._chunk(table, 1)], name)
-    out.attrs["source_format"] = f"focus_{reader.version}"
-    return out
+    return classify.concat_chunks([reader._chunk(table, 1)], name, f"focus_{reader.version}")

@@ -419,6 +419,4 @@ def read_gcp_billing(path, *, lenient: bool = False) -> pd.DataFrame:
         parsed (file, row and column named).
     """
     reader = _GcpReader(path, lenient=lenient)
-    table = classify.concat_chunks(list(reader.chunks()), reader.name)
-    table.attrs["source_format"] = f"gcp_billing_{reader.format}"
-    return table
+    return classify.concat_chunks(list(reader.chunks()), reader.name, f"gcp_billing_{reader.format}")

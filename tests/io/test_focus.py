@@ -1,6 +1,5 @@
 """FOCUS reader on the shipped sample: rows and cost conserved, kinds and units, clear errors."""
 
-import numpy as np
 import pandas as pd
 import pytest
 
