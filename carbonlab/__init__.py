@@ -2,8 +2,8 @@
 
 Public API
 ----------
-estimate, compare, summary, to_tidy, FootprintChain
-    Footprints of usage under one or several methodologies.
+estimate, compare, summary, to_tidy, unattributed_table, FootprintChain
+    Footprints of usage under one or several methodologies, and what they leave out.
 Methodology, methodology, list_methodologies
     Methodologies as values and the preset ones.
 usage_cube
@@ -32,7 +32,7 @@ __version__ = "0.1.0"
 
 from carbonlab.cube import usage_cube
 from carbonlab.datasets import data_card, list_datasets, load_table
-from carbonlab.footprint import FootprintChain, compare, estimate, summary, to_tidy
+from carbonlab.footprint import FootprintChain, compare, estimate, summary, to_tidy, unattributed_table
 from carbonlab.io import read, read_aws_cur, read_azure_costs, read_focus, read_gcp_billing
 from carbonlab.methodology import Methodology, list_methodologies, methodology
 from carbonlab.intensity import grid_intensity, profile_signal, to_resolution
@@ -47,7 +47,7 @@ from carbonlab import accessor  # noqa: F401  (registers ds.carbon)
 __all__ = [
     "FootprintChain", "Methodology", "compare", "data_card", "estimate", "list_datasets",
     "list_methodologies", "load_table", "methodology", "read", "read_aws_cur", "read_azure_costs", "read_focus",
-    "read_gcp_billing", "summary", "to_tidy", "usage_cube",
+    "read_gcp_billing", "summary", "to_tidy", "unattributed_table", "usage_cube",
     "decompose", "rerun", "sweep", "tornado", "total", "totals", "variants",
     "cfe_score", "grid_intensity", "hourly_matching", "market_factor", "profile_signal", "read_electricitymaps",
     "read_intensity_csv", "read_watttime", "siler_evans", "to_resolution",

@@ -22,7 +22,7 @@ def _run(path: Path, methodology: str, out: Path, *, label: str) -> dict:
     matplotlib.use("Agg")
     from tqdm.auto import tqdm
 
-    from carbonlab import plot, summary, to_tidy
+    from carbonlab import plot, summary, to_tidy, unattributed_table
     from carbonlab.footprint import FootprintChain
     from carbonlab.cube import usage_cube
     from carbonlab.io import describe_format
@@ -47,16 +47,33 @@ def _run(path: Path, methodology: str, out: Path, *, label: str) -> dict:
     steps.update()
     steps.set_postfix_str("tables")
     to_tidy(fp).to_csv(out / "footprint_monthly.csv", index=False)
+    unattributed = unattributed_table(fp)
+    unattributed.to_csv(out / "unattributed.csv", index=False)
     steps.update()
+    s = summary(fp)
+    (out / "summary.json").write_text(json.dumps(s, indent=2))
+    if fp.sizes.get("time", 0) == 0:   # nothing placed: say so in one line, no figures of nothing
+        steps.close()
+        print(_nothing_placed(path, unattributed, out), file=sys.stderr)
+        return s
     steps.set_postfix_str("figures")
     plot.region_hour_heatmap(fp).savefig(out / "emissions_region_hour.png", dpi=110)
     plot.stacked_by_service(fp).savefig(out / "emissions_by_service.png", dpi=110)
     steps.update()
     steps.close()
-    s = summary(fp)
-    (out / "summary.json").write_text(json.dumps(s, indent=2))
     _print_summary(s, fp, out)
     return s
+
+
+def _nothing_placed(path: Path, unattributed, out: Path) -> str:
+    """One line saying that no record of a file could be placed, and the main reasons."""
+    records = int(unattributed["records"].sum())
+    if not records:
+        return f"carbonlab: {path.name}: no billing records; an empty footprint was written to {out}/"
+    reasons = (unattributed.groupby("reason")["records"].sum().sort_values(ascending=False, kind="stable"))
+    top = "; ".join(f"{r} ({n:,})" for r, n in reasons.head(3).items())
+    return (f"carbonlab: {path.name}: none of its {records:,} records could be placed ({top}); "
+            f"an empty footprint and unattributed.csv were written to {out}/")
 
 
 def _print_summary(s: dict, fp, out: Path) -> None:
@@ -71,8 +88,8 @@ def _print_summary(s: dict, fp, out: Path) -> None:
     print(f"  top regions ({s['basis_of_ranking']}): " + ", ".join(f"{r} {t:.2f} t" for r, t in s["top_regions"]))
     print("  top services: " + ", ".join(f"{r} {t:.2f} t" for r, t in s["top_services"]))
     print(f"  assumptions: {len(json.loads(fp.attrs['assumed']))} (see attrs['assumed'] in footprint.nc)")
-    print(f"  written to {out}/: footprint.nc, footprint_monthly.csv, emissions_region_hour.png, "
-          "emissions_by_service.png, summary.json")
+    print(f"  written to {out}/: footprint.nc, footprint_monthly.csv, unattributed.csv, "
+          "emissions_region_hour.png, emissions_by_service.png, summary.json")
 
 
 def _report(footprint: Path, out: Path, kernel: str) -> None:

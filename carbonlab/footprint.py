@@ -21,7 +21,7 @@ from carbonlab.cube import usage_cube
 from carbonlab.methodology import Methodology, methodology as get_methodology
 from carbonlab.schema import BASIS, COMPONENT, METHODOLOGY, REGION, TIME
 
-__all__ = ["FootprintChain", "estimate", "compare", "summary", "to_tidy"]
+__all__ = ["FootprintChain", "estimate", "compare", "summary", "to_tidy", "unattributed_table"]
 
 
 # --- stage models: f(ds, m) -> (dict of new variables, list of assumed) ------
@@ -359,6 +359,10 @@ def to_tidy(fp: xr.Dataset, freq: str = "MS") -> pd.DataFrame:
         co2e_<basis>_g..., co2e_embodied_g, water_l``; rows with no energy
         and no emissions are left out.
     """
+    if fp.sizes.get(TIME, 0) == 0:   # nothing placed: an empty table with the same columns
+        cols = (["period", "region", "provider", "service", "energy_it_kwh", "energy_kwh"]
+                + [f"co2e_{b}_g" for b in fp[BASIS].values] + ["co2e_embodied_g", "water_l"])
+        return pd.DataFrame(columns=cols)
     parts = {"energy_it_kwh": fp["energy_it"].sum(COMPONENT), "energy_kwh": fp["energy"],
              "co2e_embodied_g": fp["co2e_embodied"], "water_l": fp["water"]}
     for b in fp[BASIS].values:
@@ -372,3 +376,29 @@ def to_tidy(fp: xr.Dataset, freq: str = "MS") -> pd.DataFrame:
     lead = ["period", "region", "provider", "service"]
     lead = [c for c in lead if c in df.columns] + [c for c in df.columns if c not in lead and c not in value_cols]
     return df[lead + value_cols].sort_values(lead[:4]).reset_index(drop=True)
+
+
+def unattributed_table(ds: xr.Dataset) -> pd.DataFrame:
+    """The usage a cube or Footprint could not place, as a table, largest cost first.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        A usage cube or a Footprint (one methodology).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (provider, service, kind, unit, reason) group: columns
+        ``provider, service, kind, unit, reason, records, quantity, cost``.
+        ``quantity`` is in ``unit`` as billed; ``cost`` in the bill's currency.
+    """
+    dim = schema.UNATTRIBUTED
+    cols = ["provider", "service", "kind", "unit", "reason"]
+    if dim not in ds.dims:
+        return pd.DataFrame(columns=cols + ["records", "quantity", "cost"])
+    table = pd.DataFrame({c: ds[f"{dim}_{c}"].values if f"{dim}_{c}" in ds else "" for c in cols})
+    table["records"] = ds[f"{dim}_records"].values
+    table["quantity"] = ds[f"{dim}_quantity"].values
+    table["cost"] = ds[f"{dim}_cost"].values
+    return table.sort_values(["cost", "records"], ascending=False, kind="stable").reset_index(drop=True)

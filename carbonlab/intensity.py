@@ -296,7 +296,7 @@ def _period_keys(t: pd.DatetimeIndex, resolution: str) -> np.ndarray:
 
 def _hours_for(time: pd.DatetimeIndex, resolution: str) -> pd.DatetimeIndex:
     """The hours a signal is needed on: the footprint's, or all hours of the calendar months/years it touches."""
-    if resolution == "hourly":
+    if resolution == "hourly" or len(time) == 0:   # nothing placed: an empty footprint
         return time
     p = "M" if resolution == "monthly" else "Y"
     start = time.min().to_period(p).start_time

@@ -49,3 +49,41 @@ def test_bad_input_gives_one_line_error(tmp_path, capsys):
     assert main(["estimate", str(tmp_path / "missing.csv"), "--out", str(tmp_path / "o")]) == 2
     assert main(["demo", "--methodology", "nope", "--out", str(tmp_path / "o")]) == 2
     assert "no methodology preset 'nope'" in capsys.readouterr().err
+
+
+def _focus_lines(tmp_path, name, rows):
+    """A FOCUS 1.2 CSV with the given rows (dicts of the columns that matter)."""
+    cols = ["BillingAccountId", "ChargePeriodStart", "ChargePeriodEnd", "ChargeCategory", "ProviderName",
+            "ServiceName", "ServiceCategory", "RegionId", "ConsumedQuantity", "ConsumedUnit", "BilledCost",
+            "BillingCurrency", "InvoiceId"]
+    base = dict(BillingAccountId="1", ChargePeriodStart="2025-01-01T00:00:00Z",
+                ChargePeriodEnd="2025-02-01T00:00:00Z", ProviderName="AWS", ServiceCategory="Other",
+                BillingCurrency="USD", InvoiceId="I-1")
+    path = tmp_path / name
+    pd.DataFrame([{**base, **r} for r in rows], columns=cols).to_csv(path, index=False)
+    return path
+
+
+def test_nothing_placed_is_one_line_and_an_empty_footprint(tmp_path, capsys):
+    # a file of support and tax lines only: nothing to place, every cent reported as unattributed
+    src = _focus_lines(tmp_path, "support_only.csv", [
+        dict(ChargeCategory="Usage", ServiceName="AWS Support (Business)", ConsumedQuantity="", ConsumedUnit="",
+             BilledCost="100.0"),
+        dict(ChargeCategory="Tax", ServiceName="Tax", ConsumedQuantity="", ConsumedUnit="", BilledCost="21.5")])
+    out = tmp_path / "o"
+    assert main(["estimate", str(src), "--out", str(out)]) == 0
+    err = [line for line in capsys.readouterr().err.splitlines() if "could be placed" in line]
+    assert len(err) == 1 and "none of its 2 records could be placed" in err[0]
+    with xr.open_dataset(out / "footprint.nc") as fp:
+        assert fp.sizes["time"] == 0 and fp.sizes["region"] == 0
+        assert float(fp["unattributed_cost"].sum()) == pytest.approx(121.5, abs=1e-12)
+    table = pd.read_csv(out / "unattributed.csv")
+    assert table["cost"].sum() == pytest.approx(121.5, abs=1e-12) and table["records"].sum() == 2
+    assert "not usage (Tax)" in set(table["reason"]) and table["reason"].str.len().min() > 0
+    assert pd.read_csv(out / "footprint_monthly.csv").empty
+
+
+def test_header_only_file(tmp_path, capsys):
+    src = _focus_lines(tmp_path, "empty.csv", [])
+    assert main(["estimate", str(src), "--out", str(tmp_path / "o")]) == 0
+    assert "no billing records" in capsys.readouterr().err

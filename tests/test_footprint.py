@@ -162,3 +162,18 @@ def test_every_variable_of_every_preset_has_units_and_long_name():
         for name, var in ds.data_vars.items():
             assert var.attrs.get("units") and var.attrs.get("long_name"), name
         assert "parameters" in ds.attrs or "methodology_parameters" in ds.coords
+
+
+@pytest.mark.parametrize("name", ["carbonlab", "carbonlab_hourly", "ccf"])
+def test_all_unattributed_gives_an_empty_footprint(usage_table, name):
+    # a FOCUS file whose RegionId column was renamed: every record lacks a region
+    usage = usage_table([dict(kind="compute", quantity=4.0, unit="vCPU-h", region=None, cost=2.5),
+                         dict(kind="unknown", quantity=1.0, unit="Requests", cost=0.5, note="no physical model")])
+    fp = carbonlab.estimate(usage, name)
+    assert fp.sizes["time"] == 0 and fp.sizes["region"] == 0
+    assert float(fp["co2e_operational"].sum()) == 0.0
+    table = carbonlab.unattributed_table(fp)
+    assert table["cost"].sum() == pytest.approx(3.0) and set(table["reason"]) == {"missing region",
+                                                                                "no physical model"}
+    assert carbonlab.to_tidy(fp).empty
+    assert carbonlab.summary(fp)["unattributed_cost"] == pytest.approx(3.0)
