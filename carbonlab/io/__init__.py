@@ -80,7 +80,7 @@ def describe_format(path, fmt: str | None = None) -> str:
     if fmt == "focus":
         return f"FinOps FOCUS {focus.focus_version(cols)}"
     if fmt == "aws_cur":
-        return {"legacy": "AWS CUR (legacy)", "cur2": "AWS CUR 2.0"}[aws_cur.cur_version(cols)]
+        return aws_cur.CUR_VERSIONS[aws_cur.cur_version(cols)]
     if fmt == "azure_costs":
         return f"Azure cost details ({azure_costs.column_set(cols).upper()} columns)"
     return FORMATS[fmt][2]

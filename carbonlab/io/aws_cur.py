@@ -2,7 +2,9 @@
 
 Both versions carry the same line items; legacy CUR names columns
 ``lineItem/UsageType``, CUR 2.0 ``line_item_usage_type`` and keeps product
-attributes beyond the static ones in the ``product`` map column.
+attributes beyond the static ones in the ``product`` map column.  A legacy CUR
+delivered for Athena (Parquet) also writes ``line_item_usage_type``: it is told
+from CUR 2.0 by what only CUR 2.0 has (:data:`CUR2_ONLY`, :func:`cur_version`).
 
 =====================================  ==============================  ==================  ==========================
 legacy CUR column                      CUR 2.0 column                  carbonlab column    notes
@@ -10,7 +12,10 @@ legacy CUR column                      CUR 2.0 column                  carbonlab
 lineItem/UsageStartDate                line_item_usage_start_date      start               UTC
 lineItem/UsageEndDate                  line_item_usage_end_date        end                 exclusive
 lineItem/UsageAccountId                line_item_usage_account_id      account             payer account when empty
-product/regionCode, product/region     product_region_code             region              e.g. ``us-east-1``
+product/regionCode, product/region,    product_region_code,            region              row by row, the first that
+lineItem/AvailabilityZone,             line_item_availability_zone,                        gives a region
+product/location, product/fromRegion-  product_location, product_from_                     (:data:`REGION_CHAIN`)
+Code, product/fromLocation             region_code, product_from_location
 lineItem/ProductCode                   line_item_product_code          service             product name (``AmazonEC2``
                                                                                            -> Amazon Elastic Compute
                                                                                            Cloud), code if unknown
@@ -66,24 +71,42 @@ import pyarrow.compute as pc
 
 from carbonlab.io import classify, tabular
 
-#: Internal name -> (legacy CUR column(s), CUR 2.0 column(s)); the first present is used.
+#: Internal name -> the columns that can carry it, in every spelling (legacy ``lineItem/UsageType``,
+#: CUR 2.0 and Athena/Parquet legacy ``line_item_usage_type``); the first present is used.
 VARIABLE_MAP = {
-    "start": (("lineItem/UsageStartDate",), ("line_item_usage_start_date",)),
-    "end": (("lineItem/UsageEndDate",), ("line_item_usage_end_date",)),
-    "account": (("lineItem/UsageAccountId", "bill/PayerAccountId"),
-                ("line_item_usage_account_id", "bill_payer_account_id")),
-    "region": (("product/regionCode", "product/region"), ("product_region_code",)),
-    "product_code": (("lineItem/ProductCode",), ("line_item_product_code",)),
-    "line_item_type": (("lineItem/LineItemType",), ("line_item_line_item_type",)),
-    "usage_type": (("lineItem/UsageType",), ("line_item_usage_type",)),
-    "pricing_unit": (("pricing/unit",), ("pricing_unit",)),
-    "instance_type": (("product/instanceType",), ("product_instance_type",)),
-    "vcpu": (("product/vcpu",), ("product.vcpu", "product_vcpu")),
-    "quantity": (("lineItem/UsageAmount",), ("line_item_usage_amount",)),
-    "cost": (("lineItem/UnblendedCost",), ("line_item_unblended_cost",)),
+    "start": ("lineItem/UsageStartDate", "line_item_usage_start_date"),
+    "end": ("lineItem/UsageEndDate", "line_item_usage_end_date"),
+    "account": ("lineItem/UsageAccountId", "line_item_usage_account_id"),
+    "payer": ("bill/PayerAccountId", "bill_payer_account_id"),
+    "product_code": ("lineItem/ProductCode", "line_item_product_code"),
+    "line_item_type": ("lineItem/LineItemType", "line_item_line_item_type"),
+    "usage_type": ("lineItem/UsageType", "line_item_usage_type"),
+    "pricing_unit": ("pricing/unit", "pricing_unit"),
+    "instance_type": ("product/instanceType", "product_instance_type"),
+    "vcpu": ("product/vcpu", "product_vcpu", "product.vcpu"),
+    "quantity": ("lineItem/UsageAmount", "line_item_usage_amount"),
+    "cost": ("lineItem/UnblendedCost", "line_item_unblended_cost"),
 }
-REQUIRED = ("start", "end", "region", "product_code", "line_item_type", "usage_type", "pricing_unit",
-            "quantity", "cost")
+
+#: Where a line's region comes from, tried row by row in this order (the first that gives a region
+#: code wins): the region code, the older ``product/region`` column (CURs of 2018-2019 have no
+#: ``product/regionCode``), the availability zone (``us-east-1a`` -> ``us-east-1``; Local and
+#: Wavelength Zones -> their parent region), the location's display name (``US East (N. Virginia)``,
+#: :data:`AWS_LOCATIONS`), and for data transfer the region (or location) the data leaves from.
+REGION_CHAIN = (
+    ("code", ("product/regionCode", "product_region_code")),
+    ("code", ("product/region", "product_region")),
+    ("zone", ("lineItem/AvailabilityZone", "line_item_availability_zone")),
+    ("location", ("product/location", "product_location")),
+    ("code", ("product/fromRegionCode", "product_from_region_code")),
+    ("location", ("product/fromLocation", "product_from_location")),
+)
+REQUIRED = ("start", "end", "product_code", "line_item_type", "usage_type", "pricing_unit", "quantity", "cost")
+
+#: Columns only CUR 2.0 has (its map columns and account names); a file with ``line_item_usage_type``
+#: but none of these is a legacy CUR exported with Athena/Parquet column names.
+CUR2_ONLY = ("product", "resource_tags", "cost_category", "discount", "bill_payer_account_name",
+             "line_item_usage_account_name")
 
 #: Line item types that are usage (CCF's Athena filter).
 USAGE_LINE_TYPES = ("Usage", "DiscountedUsage", "SavingsPlanCoveredUsage")
@@ -104,25 +127,83 @@ _UNIT_FAMILY = {"hrs": "instance", "hours": "instance", "hour": "instance", "vcp
                 "gigabytes": "data"}
 
 
-def _which(columns, version: str) -> dict[str, str]:
+def _which(columns) -> dict[str, str]:
     have = set(columns)
-    out = {}
-    for key, (legacy, cur2) in VARIABLE_MAP.items():
-        for c in (legacy if version == "legacy" else cur2):
-            if c in have:
-                out[key] = c
-                break
-    return out
+    return {key: next(c for c in names if c in have) for key, names in VARIABLE_MAP.items()
+            if any(c in have for c in names)}
 
 
 def cur_version(columns) -> str | None:
-    """``legacy`` or ``cur2`` from a file's columns, None if it is not a CUR."""
+    """``legacy``, ``legacy_snake`` or ``cur2`` from a file's columns, None if it is not a CUR.
+
+    Legacy CURs name columns ``lineItem/UsageType``; CUR 2.0 and legacy CURs
+    delivered for Athena (Parquet) both write ``line_item_usage_type``, and are
+    told apart by what only CUR 2.0 has (:data:`CUR2_ONLY`: the ``product`` map
+    column, account names).
+    """
     cols = set(columns)
     if "lineItem/UsageType" in cols:
         return "legacy"
     if "line_item_usage_type" in cols:
-        return "cur2"
+        return "cur2" if cols & set(CUR2_ONLY) else "legacy_snake"
     return None
+
+
+#: Descriptions of the CUR versions (:func:`carbonlab.io.describe_format`).
+CUR_VERSIONS = {"legacy": "AWS CUR (legacy)", "legacy_snake": "AWS CUR (legacy, Athena/Parquet column names)",
+                "cur2": "AWS CUR 2.0"}
+
+
+def _location_table() -> dict[str, str]:
+    from carbonlab import datasets
+
+    t = datasets.load_table("regions")
+    t = t[t["provider"] == "aws"]
+    out = {}
+    for code, name in zip(t["region"], t["name"]):
+        for alias in (name, name.replace("Europe (", "EU ("), name.replace("São", "Sao"),
+                      name.replace("GovCloud (", "AWS GovCloud (")):
+            out[_location_key(alias)] = code
+    out.update({_location_key(k): v for k, v in AWS_LOCATION_ALIASES.items()})
+    return out
+
+
+def _location_key(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", " ", str(name).lower()).strip()
+
+
+#: Older location names that CURs carry and the regions table does not (AWS renamed "EU (...)" to
+#: "Europe (...)" and "AWS GovCloud (US)" to "AWS GovCloud (US-West)"; Osaka was a Local Region).
+AWS_LOCATION_ALIASES = {"AWS GovCloud (US)": "us-gov-west-1", "AWS GovCloud (US-West)": "us-gov-west-1",
+                        "AWS GovCloud (US-East)": "us-gov-east-1", "Asia Pacific (Osaka-Local)": "ap-northeast-3",
+                        "Middle East (Israel)": "il-central-1"}
+
+#: An AWS region code (``us-east-1``, ``us-gov-west-1``, ``eu-central-2``).
+REGION_CODE = r"[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d+"
+
+
+def region_codes(values, how: str) -> np.ndarray:
+    """Region codes from distinct values of a region-bearing column (None where none).
+
+    Parameters
+    ----------
+    values : array_like of str or None
+    how : {"code", "zone", "location"}
+        ``code``: a region code as it is; ``zone``: an availability zone, or a
+        Local/Wavelength Zone, reduced to its parent region
+        (``us-west-2-lax-1a`` -> ``us-west-2``); ``location``: a display name
+        (``US East (N. Virginia)``, older ``EU (Ireland)``).
+    """
+    s = pd.Series(np.asarray(values, dtype=object), dtype=object)
+    text = s.where(s.notna(), "").astype(str).str.strip()
+    if how == "code":
+        out = text.where(text.str.fullmatch(REGION_CODE), None)
+    elif how == "zone":
+        out = text.str.extract(f"^({REGION_CODE})")[0]
+    else:
+        table = _location_table()
+        out = text.map(lambda v: table.get(_location_key(v)))
+    return np.array([v if isinstance(v, str) and v else None for v in out], dtype=object)
 
 
 def aws_rules(keys: pd.DataFrame) -> pd.DataFrame:
@@ -229,20 +310,38 @@ class _CurReader:
         if self.version is None:
             raise ValueError(f"{self.name}: not an AWS Cost and Usage Report (no lineItem/UsageType or "
                              "line_item_usage_type column)")
-        self.cols = _which(cols + (["product.vcpu"] if "product" in cols else []), self.version)
+        self.cols = _which(cols + (["product.vcpu"] if "product" in cols else []))
         missing = [k for k in REQUIRED if k not in self.cols]
         if missing:
-            names = [VARIABLE_MAP[k][0 if self.version == "legacy" else 1][0] for k in missing]
-            raise ValueError(f"{self.name}: AWS CUR ({self.version}) file is missing column(s) {names}")
+            names = [VARIABLE_MAP[k][0 if self.version == "legacy" else 1] for k in missing]
+            raise ValueError(f"{self.name}: {CUR_VERSIONS[self.version]} file is missing column(s) {names}")
+        have = set(cols)
+        self.region_chain = [(how, c) for how, names in REGION_CHAIN for c in names if c in have]
         self.keys = classify.KeyTable(aws_rules, ["line_item_type", "product_code", "usage_type", "pricing_unit",
                                                    "instance_type", "vcpu"])
 
     def _read_columns(self) -> list[str]:
-        cols = [c for k, c in self.cols.items() if k != "vcpu"]
+        cols = [c for k, c in self.cols.items() if k != "vcpu"] + [c for _, c in self.region_chain]
         vc = self.cols.get("vcpu")
         if vc and vc != "product.vcpu":
             cols.append(vc)
-        return cols
+        return list(dict.fromkeys(cols))
+
+    def _region(self, t: pa.Table):
+        """Each row's region: the first step of :data:`REGION_CHAIN` that gives one."""
+        codes = np.full(t.num_rows, -1, dtype=np.int64)
+        cats: list = []
+        for how, c in self.region_chain:
+            if not (codes < 0).any():
+                break
+            rc, ru = tabular.codes(t.column(c))
+            mapped = region_codes(ru, how)
+            rc = np.where(rc >= 0, np.append(np.arange(len(ru)), -1)[rc], -1)
+            ok = (rc >= 0) & (codes < 0)
+            ok[ok] = np.array([m is not None for m in mapped] + [False])[rc[ok]]
+            codes = np.where(ok, rc + len(cats), codes)
+            cats.extend(mapped)
+        return tabular._unique_categories(codes, np.asarray(cats, dtype=object))
 
     def chunks(self, batch_rows: int = tabular.BATCH_ROWS) -> Iterator[pd.DataFrame]:
         first = 1
@@ -288,11 +387,9 @@ class _CurReader:
         pc_codes, pc_cats = coded[1]
         service = (pc_codes, np.array([classify.AWS_SERVICE_NAMES.get(c, c) for c in pc_cats], dtype=object))
         service = _unique_cats(service)
-        account = tabular.codes(self._column(t, "account"))
-        if self.version == "legacy" and "account" in self.cols and self.cols["account"] == "lineItem/UsageAccountId":
-            account = _fill_codes(account, tabular.codes(t.column("bill/PayerAccountId"))
-                                  if "bill/PayerAccountId" in t.column_names else None)
-        region = tabular.codes(self._column(t, "region"))
+        account = _fill_codes(tabular.codes(self._column(t, "account")),
+                              tabular.codes(self._column(t, "payer")) if "payer" in self.cols else None)
+        region = self._region(t)
         bad = bad_s | bad_e | bad_q | bad_c
         return classify.usage_chunk(self.keys.classes, key, start_ns=start, end_ns=end, quantity=qty, cost=cost,
                                     provider="aws", region=region, service=service, account=account,
