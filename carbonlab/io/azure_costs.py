@@ -1,10 +1,15 @@
-"""Azure cost and usage details exports (CSV; Enterprise Agreement / legacy and Microsoft Customer Agreement).
+"""Azure cost and usage details exports (CSV; EA, MCA, pay-as-you-go, Consumption API records, localised headers).
 
-EA files name columns ``MeterCategory``, MCA files ``meterCategory``; older EA
-files (2019-10-01 schema) use ``SubscriptionGuid``, ``UsageDateTime``,
-``UsageQuantity`` and ``PreTaxCost``.  Column names are matched
-case-insensitively against the aliases below; the column set read is reported
-(``ea`` or ``mca``).
+Column names are matched case-insensitively against the aliases below (first
+present wins); a header that matches no alias is matched by the English name
+it carries in parentheses (localised files), or by the last part of a dotted
+name (JSON records, ``properties.meterDetails.meterCategory``).  The column
+set read is reported as ``ea`` (PascalCase EA and pay-as-you-go names, older
+EA files with ``SubscriptionGuid``, ``UsageDateTime``, ``UsageQuantity`` and
+``PreTaxCost``), ``mca`` (camelCase MCA names such as ``billingProfileId``)
+or ``legacy`` (the camelCase property names of the Consumption API's
+``legacy`` usage-detail records, recognised by a ``cost`` or ``preTaxCost``
+column or by the absence of a unit column) [MIG]_.
 
 =====================================================  ==================  ==============================
 Azure column (first present)                           carbonlab column    notes
@@ -15,7 +20,8 @@ ResourceLocation, ResourceLocationNormalized,          region              ``Wes
 location, MeterRegion                                                      -> ``westeurope``
 MeterCategory                                          service             e.g. ``Virtual Machines``
 MeterSubCategory, MeterName                            (classification)    e.g. ``D2 v3/D2s v3``, ``P10 LRS Disk``
-UnitOfMeasure                                          unit                pack size multiplied in
+UnitOfMeasure                                          unit                pack size multiplied in; may be
+                                                                           absent or empty, see below
 Quantity, UsageQuantity, ConsumedQuantity              quantity            in units of measure
 CostInBillingCurrency, Cost, PreTaxCost                cost                bill currency
 ChargeType                                             (classification)    only ``Usage`` is usage
@@ -39,13 +45,120 @@ Classification (CCF.md §8.3 where right, with these fixes):
   network (not "To Any", as in CCF); Azure Cache for Redis instance hours are
   memory of the tier's size (CCF's table).
 
+Real exports (issue "Real exports", class 6)
+--------------------------------------------
+**Files without a unit column.**  Every file schema Microsoft documents has a
+unit column (EA 2019-07-02-preview to 2024-08-01 [EA]_, MCA 2019-10-01 to
+2023-12-01-preview [MCA]_, pay-as-you-go 2019-11-01 [PAYG]_).  Files without
+one come from the Consumption Usage Details API: its ``legacy`` records hold
+the unit, meter category and meter name only in ``meterDetails``, which the
+API leaves null unless asked for with ``$expand=meterDetails`` [API]_, so a
+script that writes the records out (or writes a chosen subset of columns)
+gives camelCase columns ``date``, ``meterCategory``, ``meterName``,
+``quantity``, ``effectivePrice``, ``cost``, ``unitPrice``,
+``resourceLocation``, ``consumedService``, ``subscriptionId``,
+``additionalInfo``... without ``unitOfMeasure``.  Red Hat's Koku reads such
+files: its ``azure_camelCased.csv`` has the pay-as-you-go columns in camelCase
+(``subscriptionGuid``, ``usageDateTime``, ``quantity``, ``preTaxCost``...)
+and no unit [KOKU]_.  Rule: the unit column may be missing only when the meter
+category column has this camelCase name (``meterCategory``); a file with
+PascalCase or localised names and no ``UnitOfMeasure`` has lost a column that
+its schema has, and is rejected with the missing column named.
+
+**Rows without a unit** (the column is missing, or the cell is empty, as in
+the pay-as-you-go file of [KOKU]_ whose ``UnitOfMeasure`` cells are all
+empty), in this order:
+
+1. *Same meter, other rows*: a meter has one unit of measure (it is a
+   property of the meter in the price sheet and in ``meterDetails``
+   [API]_), so when other rows of the file with the same meter category,
+   subcategory and name all carry one unit, that unit is used (note ``unit
+   of measure from other rows of the same meter: <unit>``).  Not a guess;
+   meters with two different units in the file are not filled.  The reader
+   finds them with one extra pass over the meter and unit columns, made only
+   when a file has empty unit cells.
+2. *From the meter name* (:data:`UNIT_INFERENCE`): a meter name ending in
+   ``Data Transfer Out (GB)`` is billed in GB (the name says so; Microsoft's
+   own record for that meter has unit ``GB`` [API]_): never a guess.  A
+   ``Bandwidth`` meter ending in ``Data Transfer Out`` (or ``Data Transfer
+   Out - Free``, the free allowance) is taken as ``1 GB`` and a ``Storage``
+   managed-disk tier meter (``P10 LRS Disk``, ``E4 ZRS Disk``, ``S10
+   Disks``) as ``1/Month`` (disks are priced per month, prorated hourly
+   [DISKS]_): a guess every time (Azure has priced other meters in packs
+   such as ``100 GB`` [EAPRICE]_), marked in the row's note ``unit inferred
+   from the meter name (no unit of measure): <unit>``.
+3. Otherwise the row is unattributed with its quantity and cost and the
+   reason ``no unit of measure``.  Virtual machine, App Service, SQL vCore
+   and Redis meters are *not* inferred although they are hours: Azure bills
+   hours in packs of 1, 10, 100 or 1000 hours (the EA price sheet prices
+   ``A1 VM`` per ``100 Hours`` [EAPRICE]_; CCF's Azure reader lists 10, 100
+   and 1000 Hours, CCF.md §1.4), so a quantity without its unit can be 1, 10
+   or 100 times the hours.  Their reason says so: ``no unit of measure
+   (hours billed in packs of 1, 10 or 100 hours)``.  Functions
+   ``GB Seconds`` meters are not inferred either (``1 GB Second`` and
+   ``50000 GB Seconds`` both exist).
+
+**Localised headers.**  Portal downloads in other languages name a column in
+the language and add the English name in parentheses, e.g. ``Kategorie der
+Verbrauchseinheit (MeterCategory)``, ``Maßeinheit (UnitOfMeasure)`` (a German
+EA file's header in [KC1526]_; OpenCost matches such headers by the name in
+parentheses [OC]_).  Their *values* are not localised: OpenCost's German
+sample has ``2021-02-02`` dates and ``0.025`` decimals and is parsed with
+Go's invariant ``strconv.ParseFloat`` [OC]_, and Azure writes US
+``MM/DD/YYYY`` dates whatever the language (a user asks for ISO dates in
+[PS20185]_).  So values are read with the same rules as English files
+(:mod:`carbonlab.io.tabular`): a day.month.year date (``31.01.2025``), a
+day/month/year date with a day above 12, or a decimal comma (``"1,5"``) --
+what a spreadsheet writes when it re-saves the file with local settings --
+is rejected with one line naming the file, row and column and saying what
+the value looks like, also with ``lenient=True`` (the format belongs to the
+column, whose other values -- ``05.01.2025``, ``1.234`` -- cannot be
+trusted); a file separated by ``;`` (a spreadsheet's local list
+separator) is rejected at its header.  Not caught: a re-saved file whose
+every date has a day of 12 or less (read as month/day) and integers with a
+thousands point (``1.234``); dates of a whole month always include days
+above 12.
+
 References
 ----------
-Microsoft, "Enterprise Agreement cost and usage details file schema" and
-"Microsoft Customer Agreement cost and usage details file schema",
-https://learn.microsoft.com/azure/cost-management-billing/dataset-schema/, accessed 2026-11-22;
-Microsoft, "Azure managed disk types" (disk sizes per tier),
-https://learn.microsoft.com/azure/virtual-machines/disks-types, accessed 2026-11-22.
+.. [EA] Microsoft, "Enterprise Agreement cost and usage details file schema" (and the
+   versions 2019-07-02-preview to 2023-12-01 linked from the "dataset schema index"),
+   https://learn.microsoft.com/azure/cost-management-billing/dataset-schema/cost-usage-details-ea,
+   accessed 2026-12-02.
+.. [MCA] Microsoft, "Microsoft Customer Agreement cost and usage details file schema",
+   https://learn.microsoft.com/azure/cost-management-billing/dataset-schema/cost-usage-details-mca,
+   accessed 2026-12-02.
+.. [PAYG] Microsoft, "Pay-as-you-go cost and usage details file schema" (version 2019-11-01),
+   https://learn.microsoft.com/azure/cost-management-billing/dataset-schema/cost-usage-details-pay-as-you-go,
+   accessed 2026-12-02.
+.. [MIG] Microsoft, "Migrate from Consumption Usage Details API" (legacy property names and their
+   file names: ``cost`` -> ``CostInBillingCurrency``, ``date`` -> ``Date``, ...),
+   https://learn.microsoft.com/azure/cost-management-billing/automate/migrate-consumption-usage-details-api,
+   accessed 2026-12-02.
+.. [API] Azure REST API specifications, Microsoft.Consumption 2023-05-01 examples
+   ``UsageDetailsList.json`` (a ``legacy`` record with ``"meterDetails": null``) and
+   ``UsageDetailsExpand.json`` (``$expand=meterDetails``: meter ``Data Transfer Out (GB)``,
+   unit ``GB``), https://github.com/Azure/azure-rest-api-specs/tree/main/specification/consumption/
+   resource-manager/Microsoft.Consumption/stable/2023-05-01/examples, accessed 2026-12-02.
+.. [EAPRICE] Microsoft, "Reporting APIs for Enterprise customers - Price Sheet" (2017-04-25; meter
+   ``A1 VM`` at ``100 Hours``, snapshots at ``100 GB``), azure-docs
+   ``articles/billing/billing-enterprise-api-pricesheet.md`` (the API is retired; the page survives in
+   the azure-docs history and its translations, e.g. github.com/changeworld/azure-docs.ja-jp),
+   accessed 2026-12-02.
+.. [DISKS] Microsoft, "Azure managed disk types", section Billing ("billing for any provisioned disk is
+   prorated hourly by using the monthly price"; disk sizes per tier),
+   https://learn.microsoft.com/azure/virtual-machines/disks-types, accessed 2026-12-02.
+.. [KOKU] project-koku/koku, ``koku/masu/test/data/azure/azure_camelCased.csv`` (camelCase, no unit
+   column) and ``costreport_a243c6f2-199f-4074-9a2c-40e671cf1584.csv`` (pay-as-you-go 2019-11-01 columns,
+   empty ``UnitOfMeasure``), commit 768be82, https://github.com/project-koku/koku, accessed 2026-12-02.
+.. [KC1526] kubecost/kubecost issue 1526, "Azure cost export changed format & missing pricing data"
+   (2022-07-07), https://github.com/kubecost/kubecost/issues/1526, accessed 2026-12-02.
+.. [OC] OpenCost, ``pkg/cloud/azure/billingexportparser.go`` (``getParenContentRegEx``) and
+   ``pkg/cloud/azure/resources/billingexports/headersets/German.csv``,
+   https://github.com/opencost/opencost, accessed 2026-12-02.
+.. [PS20185] Azure/azure-powershell issue 20185, "New-AzCostManagementExport using unambiguous
+   ISO 8601 dates" (2022-11-19), https://github.com/Azure/azure-powershell/issues/20185,
+   accessed 2026-12-02.
 """
 
 from __future__ import annotations
@@ -75,6 +188,7 @@ VARIABLE_MAP = {
     "charge_type": ("ChargeType",),
     "additional_info": ("AdditionalInfo",),
 }
+#: Fields a file must have (``unit`` may be absent from camelCase files, see the module docstring).
 REQUIRED = ("date", "region", "category", "meter", "unit", "quantity", "cost")
 
 #: Disk size of each managed-disk tier (Premium P, Standard SSD E, Standard HDD S). [GiB, as Azure states]
@@ -97,6 +211,31 @@ _NO_MODEL_METERS = re.compile(r"Server - Free|Requests?\b|Custom Domain|Uptime S
 _TIER = re.compile(r"\b([PES]\d{1,2})\b")
 _CACHE = re.compile(r"\b([CP]\d)\b.*Cache", re.I)
 
+#: Units of measure inferred for usage rows that have none: (meter category pattern, meter name pattern,
+#: unit, certain).  ``certain`` is False where the unit is Azure's usual one for the meter but not stated by
+#: the row; such rows say so in their note.  Hours (VMs, App Service, vCores, caches) and GB-seconds are
+#: not inferred: their pack sizes vary (module docstring).
+UNIT_INFERENCE = (
+    (r"", r"Data Transfer Out \(GB\)$", "1 GB", True),
+    (r"^Bandwidth$", r"Data Transfer Out(?: - Free)?$", "1 GB", False),
+    (r"^Storage$", r"^[PES]\d{1,2}(?: (?:LRS|ZRS))? Disks?$", "1/Month", False),
+)
+_HOURS_METERS = re.compile(r"^(?:Virtual Machines|Azure App Service|App Service|Redis Cache|Azure Cache for Redis)$|"
+                           r"\bvCore\b", re.I)
+NO_UNIT = "no unit of measure"
+
+
+def _infer_unit(category: pd.Series, meter: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """Unit of measure from the meter (:data:`UNIT_INFERENCE`, first match) and whether it is certain."""
+    unit = pd.Series(None, index=meter.index, dtype=object)
+    certain = np.zeros(len(meter), dtype=bool)
+    for cat_pattern, meter_pattern, u, sure in UNIT_INFERENCE:
+        hit = (unit.isna() & category.str.contains(cat_pattern, regex=True)
+               & meter.str.contains(meter_pattern, regex=True)).to_numpy()
+        unit[hit] = u
+        certain[hit] = sure
+    return unit, certain
+
 
 def _size_from_meter(meter: pd.Series) -> pd.Series:
     """ARM VM size from a meter name: ``D2 v3/D2s v3`` -> ``Standard_D2_v3`` (first size of the meter)."""
@@ -112,21 +251,44 @@ def azure_rules(keys: pd.DataFrame) -> pd.DataFrame:
     ----------
     keys : pandas.DataFrame
         Columns ``charge_type``, ``category``, ``subcategory``, ``meter``,
-        ``unit``, ``vm_size``, ``vcpus``.
+        ``unit``, ``vm_size``, ``vcpus``, and optionally ``unit_from``
+        (``"meter"`` where the reader took the unit from other rows of the
+        same meter).  A missing unit is inferred from the meter where
+        :data:`UNIT_INFERENCE` allows it; otherwise a usage row without unit
+        is unattributed (``no unit of measure``).
 
     Returns
     -------
     pandas.DataFrame
         A class table (:data:`carbonlab.io.classify.CLASS_COLUMNS`).
+
+    Examples
+    --------
+    >>> keys = pd.DataFrame({"charge_type": ["Usage"] * 3, "category": ["Storage", "Virtual Machines", "Bandwidth"],
+    ...                      "subcategory": [None] * 3, "meter": ["P10 LRS Disk", "D2s v3", "Data Transfer Out (GB)"],
+    ...                      "unit": [None] * 3, "vm_size": [None] * 3, "vcpus": [None] * 3})
+    >>> cls = azure_rules(keys)
+    >>> cls["kind"].tolist(), cls["unit"].tolist()[::2]
+    (['storage', 'unknown', 'network'], ['GB-Mo', 'GB'])
+    >>> for note in cls["note"]:
+    ...     print(note)
+    unit inferred from the meter name (no unit of measure): 1/Month
+    no unit of measure (hours billed in packs of 1, 10 or 100 hours)
+    unit from the meter name: 1 GB
     """
     cls = classify.class_table(len(keys), keys.index)
     cat = keys["category"].fillna("").astype(str)
     meter = keys["meter"].fillna("").astype(str)
     text = (keys["subcategory"].fillna("").astype(str) + " " + meter).str.strip()
-    pack, base = classify.parse_pack(keys["unit"])
+    given = keys["unit"].where(keys["unit"].fillna("").astype(str).str.strip() != "", None)
+    missing = given.isna().to_numpy()
+    from_meter, certain = _infer_unit(cat, meter)
+    inferred = missing & from_meter.notna().to_numpy()
+    unit_of = given.where(~missing, from_meter)
+    pack, base = classify.parse_pack(unit_of)
     base = base.str.lower().str.replace(r"\s+", " ", regex=True).str.strip()
     charge = keys["charge_type"].fillna("Usage").astype(str).replace("", "Usage")
-    cls["unit"] = keys["unit"]
+    cls["unit"] = unit_of
     usage = (charge.str.lower() == "usage").to_numpy()
     cls.loc[~usage, "note"] = "not usage (" + charge[~usage] + ")"
     unsupported = meter.str.contains(_UNSUPPORTED).to_numpy()
@@ -203,30 +365,124 @@ def azure_rules(keys: pd.DataFrame) -> pd.DataFrame:
         cls.loc[mask, "unit"] = unit
         cls.loc[mask, "factor"] = pack[mask]
     done = hours | month | data | sec | hr
-    cls.loc[live & ~done, "note"] = "unit not modelled: " + keys["unit"].fillna("none").astype(str)[live & ~done]
+    cls.loc[live & ~done, "note"] = "unit not modelled: " + unit_of.fillna("none").astype(str)[live & ~done]
+    no_unit = live & missing & ~inferred
+    hours_meter = (cat.str.contains(_HOURS_METERS) | meter.str.contains(_HOURS_METERS)).to_numpy()
+    cls.loc[no_unit, "note"] = NO_UNIT
+    cls.loc[no_unit & hours_meter, "note"] = f"{NO_UNIT} (hours billed in packs of 1, 10 or 100 hours)"
     cls["replication"] = classify.replication_factor(pd.Series("azure", index=keys.index), cat, meter)
     unknown = (cls["kind"] == "unknown").to_numpy()
-    cls.loc[unknown, "unit"] = keys["unit"][unknown]
+    cls.loc[unknown, "unit"] = unit_of[unknown]
     cls.loc[unknown, "factor"] = 1.0
     cls.loc[unknown & (cls["note"] == "").to_numpy(), "note"] = "no physical model for this usage type"
+    # placed rows whose unit was not billed on the row say where it came from
+    placed = ~unknown & (cls["note"] == "").to_numpy()
+    m = placed & inferred & certain
+    cls.loc[m, "note"] = "unit from the meter name: " + from_meter[m]
+    m = placed & inferred & ~certain
+    cls.loc[m, "note"] = f"unit inferred from the meter name ({NO_UNIT}): " + from_meter[m]
+    if "unit_from" in keys:
+        m = placed & (keys["unit_from"] == "meter").to_numpy()
+        cls.loc[m, "note"] = "unit of measure from other rows of the same meter: " + unit_of[m].astype(str)
     return cls
 
 
+_ENGLISH_IN_PARENS = re.compile(r"\(([^()]+)\)\s*$")
+
+
+def _english(column: str) -> str:
+    """The name a header stands for: the English name in parentheses of a localised header
+    (``Menge (Quantity)`` -> ``Quantity``), the last part of a dotted JSON name
+    (``properties.meterDetails.meterCategory`` -> ``meterCategory``), else the header itself."""
+    m = _ENGLISH_IN_PARENS.search(column)
+    if m:
+        return m.group(1).strip()
+    return column.rsplit(".", 1)[-1] if "." in column else column
+
+
 def _resolve(columns) -> dict[str, str]:
-    lower = {c.lower(): c for c in columns}
+    """carbonlab field -> the file's column: exact aliases first (case-insensitive), then by English name."""
+    columns = [str(c) for c in columns]
+    exact = {c.lower(): c for c in reversed(columns)}
+    english: dict[str, str] = {}
+    for c in reversed(columns):
+        english[_english(c).lower()] = c
     out = {}
     for key, aliases in VARIABLE_MAP.items():
-        for a in aliases:
-            if a.lower() in lower:
-                out[key] = lower[a.lower()]
+        for table in (exact, english):
+            hit = next((table[a.lower()] for a in aliases if a.lower() in table), None)
+            if hit is not None:
+                out[key] = hit
                 break
     return out
 
 
+def _camel_case(column: str | None) -> bool:
+    """True for the Consumption API's / MCA's camelCase name ``meterCategory`` (not ``MeterCategory``)."""
+    return column is not None and _english(column) == "meterCategory"
+
+
+def _missing(columns) -> list[str]:
+    """Required fields the columns lack (``unit`` may lack from camelCase files)."""
+    cols = _resolve(columns)
+    optional = {"unit"} if _camel_case(cols.get("category")) else set()
+    return [k for k in REQUIRED if k not in cols and k not in optional]
+
+
+def _semicolon_header(columns) -> bool:
+    return len(columns) == 1 and str(columns[0]).count(";") >= 2
+
+
+def looks_like_azure(columns) -> bool:
+    """True if the column names are a set :func:`read_azure_costs` reads.
+
+    EA, MCA and pay-as-you-go names, the Consumption API's camelCase
+    ``legacy`` names with or without a unit column, localised headers with
+    the English name in parentheses, and dotted JSON record names.
+
+    Examples
+    --------
+    >>> looks_like_azure(["Date", "MeterCategory", "MeterName", "UnitOfMeasure", "Quantity",
+    ...                   "CostInBillingCurrency", "ResourceLocation"])
+    True
+    >>> looks_like_azure(["date", "meterCategory", "meterName", "quantity", "cost", "resourceLocation"])
+    True
+    >>> looks_like_azure(["Date", "MeterCategory", "MeterName", "Quantity", "Cost", "ResourceLocation"])
+    False
+    >>> looks_like_azure(["Datum (Date)", "Kategorie der Verbrauchseinheit (MeterCategory)",
+    ...                   "Name der Verbrauchseinheit (MeterName)", "Maßeinheit (UnitOfMeasure)",
+    ...                   "Menge (Quantity)", "Kosten (Cost)", "Ressourcenstandort (ResourceLocation)"])
+    True
+    """
+    columns = [str(c) for c in columns]
+    return bool(columns) and not _semicolon_header(columns) and not _missing(columns)
+
+
 def column_set(columns) -> str:
-    """``mca`` (camelCase MCA columns such as ``billingProfileId``) or ``ea`` (EA and legacy)."""
-    cols = set(columns)
-    return "mca" if cols & {"billingProfileId", "costInBillingCurrency", "meterCategory", "invoiceId"} else "ea"
+    """``legacy``, ``mca`` or ``ea``: which naming the file uses.
+
+    ``legacy``: the Consumption API's ``legacy`` usage-detail property names
+    (camelCase ``meterCategory`` with a ``cost`` or ``preTaxCost`` column, or
+    without a unit column); ``mca``: other camelCase names (``billingProfileId``,
+    ``costInBillingCurrency``, ``meterCategory``, ``invoiceId``); ``ea``:
+    PascalCase EA and pay-as-you-go names, also when localised.
+
+    Examples
+    --------
+    >>> column_set(["date", "meterCategory", "meterName", "quantity", "cost"])
+    'legacy'
+    >>> column_set(["date", "meterCategory", "unitOfMeasure", "costInBillingCurrency", "billingProfileId"])
+    'mca'
+    >>> column_set(["UsageDateTime (UsageDateTime)", "Kategorie der Verbrauchseinheit (MeterCategory)"])
+    'ea'
+    """
+    columns = [str(c) for c in columns]
+    cols = _resolve(columns)
+    legacy_cost = _english(cols.get("cost", "")) in ("cost", "preTaxCost", "pretaxCost")
+    if _camel_case(cols.get("category")) and ("unit" not in cols or legacy_cost):
+        return "legacy"
+    names = {_english(c) for c in columns}
+    return "mca" if names & {"billingProfileId", "costInBillingCurrency", "meterCategory", "invoiceId"} else "ea"
 
 
 def _additional_info(column) -> tuple[pa.Array, pa.Array]:
@@ -249,22 +505,49 @@ def _additional_info(column) -> tuple[pa.Array, pa.Array]:
                                                                                pa.string())
 
 
+_DMY_DOT = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{2,4}(?:\s|$)")
+_DMY_SLASH = re.compile(r"^(1[3-9]|2\d|3[01])/(0?[1-9]|1[0-2])/\d{4}(?:\s|$)")
+_DECIMAL_COMMA = re.compile(r"^[-+]?\d{1,3}(?:[.\s\u00a0]?\d{3})*,\d+$")
+_RESAVED = "Azure writes the same format in every language; was the file re-saved by a spreadsheet with local settings?"
+
+
+def _locale_hint(value: str) -> str:
+    """What a value that cannot be parsed looks like, when it looks like a localised spreadsheet's."""
+    if _DMY_DOT.match(value):
+        return f" (a day.month.year date: {_RESAVED})"
+    if _DMY_SLASH.match(value):
+        return f" (a day/month/year date: {_RESAVED})"
+    if _DECIMAL_COMMA.match(value):
+        return f" (a decimal comma or a thousands separator: {_RESAVED})"
+    return ""
+
+
+_UNPARSED = re.compile(r"cannot parse '(.*)' as")
+
+
 class _AzureReader:
     DAY_NS = 86_400_000_000_000
+    METER = ("category", "subcategory", "meter")
 
     def __init__(self, path, *, lenient: bool):
         self.path = Path(path)
         self.name = self.path.name
         self.lenient = lenient
         columns = tabular.column_names(self.path)
+        if _semicolon_header(columns):
+            raise ValueError(f"{self.name}: the header is separated by ';', not ',': Azure writes comma-separated "
+                             "files; was it re-saved by a spreadsheet with a local list separator?")
         self.cols = _resolve(columns)
         self.column_set = column_set(columns)
-        missing = [k for k in REQUIRED if k not in self.cols]
+        missing = _missing(columns)
         if missing:
+            hint = (" (only files with the Consumption API's camelCase names, such as meterCategory, may lack the "
+                    "unit column)" if missing == ["unit"] else "")
             raise ValueError(f"{self.name}: not an Azure cost details export, missing column(s) "
-                             f"{[VARIABLE_MAP[k][0] for k in missing]}")
+                             f"{[VARIABLE_MAP[k][0] for k in missing]}{hint}")
         self.keys = classify.KeyTable(azure_rules, ["charge_type", "category", "subcategory", "meter", "unit",
-                                                    "vm_size", "vcpus"])
+                                                    "vm_size", "vcpus", "unit_from"])
+        self._meter_units: dict[tuple, str | None] | None = None
 
     def _col(self, t: pa.Table, key: str):
         c = self.cols.get(key)
@@ -273,21 +556,104 @@ class _AzureReader:
     def chunks(self, batch_rows: int = tabular.BATCH_ROWS) -> Iterator[pd.DataFrame]:
         first = 1
         for t, _ in tabular.iter_tables(self.path, list(self.cols.values()), batch_rows=batch_rows, prefetch=False):
-            yield self._chunk(t, first)
+            yield self._chunk(t, first, batch_rows)
             first += t.num_rows
 
-    def _chunk(self, t: pa.Table, first: int) -> pd.DataFrame:
+    def _parse(self, fn, t: pa.Table, key: str, args: dict):
+        """``fn`` (:func:`tabular.times` or :func:`tabular.numbers`) on a column, saying what a value that
+        cannot be parsed looks like.  A localised format (day-first date, decimal comma) is a property of the
+        column, not of a row: it raises even when lenient, since the column's other values cannot be trusted
+        (``05.01.2025``, ``1.234``)."""
+        column = self._col(t, key)
+        try:
+            values, bad = fn(column, column_name=self.cols[key], **args)
+        except tabular.ParseError as e:
+            m = _UNPARSED.search(str(e))
+            hint = _locale_hint(m.group(1)) if m else ""
+            if not hint:
+                raise
+            raise tabular.ParseError(f"{e}{hint}") from None
+        if bad.any():
+            raw = tabular.strings(column)
+            hints: dict[str, str] = {}
+            for i in np.flatnonzero(bad):
+                value = str(raw[i]).strip()
+                hint = hints.setdefault(value, _locale_hint(value))
+                if hint:
+                    what = "a date-time" if fn is tabular.times else "a number"
+                    raise tabular.ParseError(f"{self.name}: row {args['first_row'] + i}, column {self.cols[key]}: "
+                                             f"cannot parse {raw[i]!r} as {what}{hint}")
+        return values, bad
+
+    # -- units of rows without one ------------------------------------------
+    @staticmethod
+    def _blank(unit: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+        c, cats = unit
+        empty = np.array([str(x).strip() == "" for x in cats] + [True], dtype=bool)
+        return empty[c]                                               # code -1 (missing) -> last -> True
+
+    def _units_by_meter(self, batch_rows: int) -> dict[tuple, str | None]:
+        """Unit of each meter (category, subcategory, name) over the whole file; None if it has several."""
+        if self._meter_units is None:
+            seen: dict[tuple, set] = {}
+            cols = [self.cols[k] for k in (*self.METER, "unit") if k in self.cols]
+            for t, _ in tabular.iter_tables(self.path, cols, batch_rows=batch_rows, prefetch=False):
+                unit = tabular.codes(self._col(t, "unit"))
+                ok = ~self._blank(unit)
+                coded = [tabular.codes(self._col(t, k)) for k in self.METER] + [unit]
+                for meter_key, u in self._distinct(coded, ok):
+                    seen.setdefault(meter_key, set()).add(u)
+            self._meter_units = {k: (next(iter(v)) if len(v) == 1 else None) for k, v in seen.items()}
+        return self._meter_units
+
+    @staticmethod
+    def _distinct(coded: list[tuple[np.ndarray, np.ndarray]], rows: np.ndarray):
+        """Distinct (meter, unit) value tuples of the selected rows: [((category, subcategory, name), unit)]."""
+        idx = np.flatnonzero(rows)
+        if not len(idx):
+            return []
+        stacked = np.stack([c[idx] for c, _ in coded], axis=1)
+        uniq = np.unique(stacked, axis=0)
+        values = [tuple(None if i < 0 else cats[i] for i, (_, cats) in zip(row, coded)) for row in uniq]
+        return [(v[:-1], v[-1]) for v in values]
+
+    def _fill_units(self, coded_meter, unit, batch_rows: int):
+        """Unit codes with the units of empty cells taken from other rows of the same meter, and a
+        (codes, categories) column ``unit_from`` (``meter`` where filled)."""
+        n = len(unit[0])
+        none = (np.full(n, -1, dtype=np.int64), np.array([], dtype=object))
+        blank = self._blank(unit)
+        if "unit" not in self.cols or not blank.any():
+            return unit, none
+        units = self._units_by_meter(batch_rows)
+        idx = np.flatnonzero(blank)
+        stacked = np.stack([c[idx] for c, _ in coded_meter], axis=1)
+        uniq, inv = np.unique(stacked, axis=0, return_inverse=True)
+        found = [units.get(tuple(None if i < 0 else cats[i] for i, (_, cats) in zip(row, coded_meter)))
+                 for row in uniq]
+        c, cats = unit
+        cats = list(cats)
+        where = {u: i for i, u in enumerate(cats)}
+        fill = np.array([-1 if u is None else where.setdefault(u, len(where)) for u in found], dtype=np.int64)
+        cats = list(where)
+        new = c.copy()
+        new[idx] = np.where(fill[inv.ravel()] >= 0, fill[inv.ravel()], c[idx])
+        src = np.full(n, -1, dtype=np.int64)
+        src[idx[fill[inv.ravel()] >= 0]] = 0
+        return (new, np.asarray(cats, dtype=object)), (src, np.array(["meter"], dtype=object))
+
+    def _chunk(self, t: pa.Table, first: int, batch_rows: int = tabular.BATCH_ROWS) -> pd.DataFrame:
         args = dict(name=self.name, first_row=first, lenient=self.lenient)
-        start, bad_d = tabular.times(self._col(t, "date"), column_name=self.cols["date"], **args)
+        start, bad_d = self._parse(tabular.times, t, "date", args)
         start = np.where(start == tabular.NAT, tabular.NAT, start - start % self.DAY_NS)
         end = np.where(start == tabular.NAT, tabular.NAT, start + self.DAY_NS)
-        qty, bad_q = tabular.numbers(self._col(t, "quantity"), column_name=self.cols["quantity"], **args)
-        cost, bad_c = tabular.numbers(self._col(t, "cost"), column_name=self.cols["cost"], **args)
+        qty, bad_q = self._parse(tabular.numbers, t, "quantity", args)
+        cost, bad_c = self._parse(tabular.numbers, t, "cost", args)
         size, vcpus = _additional_info(self._col(t, "additional_info"))
-        unit = tabular.codes(self._col(t, "unit"))
-        coded = [tabular.codes(self._col(t, "charge_type")), tabular.codes(self._col(t, "category")),
-                 tabular.codes(self._col(t, "subcategory")), tabular.codes(self._col(t, "meter")), unit,
-                 tabular.codes(size), tabular.codes(vcpus)]
+        meter = [tabular.codes(self._col(t, k)) for k in self.METER]
+        unit, unit_from = self._fill_units(meter, tabular.codes(self._col(t, "unit")), batch_rows)
+        coded = [tabular.codes(self._col(t, "charge_type")), *meter, unit, tabular.codes(size), tabular.codes(vcpus),
+                 unit_from]
         key = self.keys.lookup(coded)
         rc, ru = tabular.codes(self._col(t, "region"))
         region = tabular._unique_categories(rc, classify.normalise_azure_region(pd.Series(ru, dtype=object))
@@ -306,7 +672,7 @@ def iter_azure_costs(path, *, lenient: bool = False,
 
 
 def read_azure_costs(path, *, lenient: bool = False) -> pd.DataFrame:
-    """Read an Azure cost and usage details export (EA/legacy or MCA column set) into a UsageTable.
+    """Read an Azure cost and usage details export (EA, MCA or legacy column set) into a UsageTable.
 
     Parameters
     ----------
@@ -320,13 +686,16 @@ def read_azure_costs(path, *, lenient: bool = False) -> pd.DataFrame:
     -------
     pandas.DataFrame
         A UsageTable of daily records; ``attrs["source_format"]`` is
-        ``azure_costs_ea`` or ``azure_costs_mca``.
+        ``azure_costs_ea``, ``azure_costs_mca`` or ``azure_costs_legacy``
+        (:func:`column_set`).  Rows without a unit of measure follow the
+        rules of the module docstring.
 
     Raises
     ------
     ValueError
-        Missing columns (named) or, unless ``lenient``, a value that cannot be
-        parsed (file, row and column named).
+        Missing columns (named), a ``;``-separated header, or, unless
+        ``lenient``, a value that cannot be parsed (file, row and column
+        named, and what a localised value looks like).
     """
     reader = _AzureReader(path, lenient=lenient)
     return classify.concat_chunks(list(reader.chunks()), reader.name, f"azure_costs_{reader.column_set}")
