@@ -7,7 +7,7 @@ FinOps FOCUS 1.0-1.2   :mod:`carbonlab.io.focus`              ``ChargePeriodStar
 AWS CUR (legacy)       :mod:`carbonlab.io.aws_cur`            ``lineItem/UsageType``
 AWS CUR 2.0            :mod:`carbonlab.io.aws_cur`            ``line_item_usage_type``
 GCP billing export     :mod:`carbonlab.io.gcp_billing`        ``usage_start_time`` and ``sku.description``
-Azure cost details     :mod:`carbonlab.io.azure_costs`        ``MeterCategory`` and ``UnitOfMeasure``
+Azure cost details     :mod:`carbonlab.io.azure_costs`        ``MeterCategory`` (also camelCase, localised)
 =====================  ====================================  =====================================
 
 :func:`read` detects the format, logs which one it chose (logger
@@ -65,12 +65,27 @@ def detect_format(path) -> str:
         return "aws_cur"
     if "usage_start_time" in lower and lower & {"sku.description", "sku_description"}:
         return "gcp_billing"
-    if "metercategory" in lower and "unitofmeasure" in lower:
+    if azure_costs.looks_like_azure(cols):
         return "azure_costs"
+    if {"chargeperiodstart", "chargetype", "provider"} <= lower:
+        raise ValueError(f"{Path(path).name}: FOCUS 0.5 columns (ChargeType, Provider, Region): a pre-release draft "
+                         "that FOCUS 1.0 renamed and completed (ChargeCategory, ProviderName, RegionId, "
+                         "ConsumedQuantity); export FOCUS 1.0 or later")
+    if cols and sum(_looks_like_data(c) for c in cols) > len(cols) / 2:
+        raise ValueError(f"{Path(path).name}: the first line looks like data, not column names (is the header "
+                         f"missing?); first values: {cols[:4]}")
     raise ValueError(f"{Path(path).name}: not a FOCUS export, nor an AWS CUR, GCP billing or Azure cost details "
                      "export: cannot tell the format from its columns (looked for FOCUS ChargePeriodStart + "
                      "ConsumedQuantity, CUR lineItem/UsageType or line_item_usage_type, GCP usage_start_time + "
                      f"sku.description, Azure MeterCategory + UnitOfMeasure); first columns: {cols[:8]}")
+
+
+def _looks_like_data(value: str) -> bool:
+    """True for a header cell that looks like a value: empty, a number, a date or a long hex id."""
+    import re
+
+    v = str(value).strip()
+    return (v == "" or bool(re.fullmatch(r"[-+]?[\d.eE]+|[0-9a-f]{16,}|\d{4}-\d\d-\d\d.*|\d+/\d+/\d+.*", v)))
 
 
 def describe_format(path, fmt: str | None = None) -> str:

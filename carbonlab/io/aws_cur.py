@@ -101,7 +101,31 @@ REGION_CHAIN = (
     ("code", ("product/fromRegionCode", "product_from_region_code")),
     ("location", ("product/fromLocation", "product_from_location")),
 )
-REQUIRED = ("start", "end", "product_code", "line_item_type", "usage_type", "pricing_unit", "quantity", "cost")
+REQUIRED = ("start", "end", "product_code", "usage_type", "quantity", "cost")
+
+#: Pricing units told from the usage type, for lines (or files) without one: AWS names each usage type
+#: after what it measures ("Understanding your AWS Cost and Usage Reports", usage type column), and
+#: legacy CURs of 2018 leave ``pricing/unit`` empty on many lines (EBS volumes, data transfer, spot hours).
+#: First match wins; a usage type none matches keeps no unit (unattributed, ``unit not modelled: none``).
+UNIT_FROM_USAGE_TYPE = (
+    (re.compile(r"Lambda-(?:Edge-)?GB-Second", re.I), "Lambda-GB-Second"),
+    (re.compile(r"(?:Box|Spot|Dedicated|Heavy|Instance|Multi-AZ|Node|ReservedHost)Usage|ESInstance", re.I), "Hrs"),
+    (re.compile(r"CPUCredits|Fargate-vCPU-Hours", re.I), "vCPU-Hours"),
+    (re.compile(r"Fargate-GB-Hours", re.I), "GB-Hours"),
+    (re.compile(r"VolumeUsage|SnapshotUsage|TimedStorage|StorageUsage|-Storage\b|ByteHrs|BackupUsage", re.I), "GB-Mo"),
+    (re.compile(r"-Bytes\b|DataTransfer|Out-Bytes|In-Bytes", re.I), "GB"),
+    (re.compile(r"Requests?\b", re.I), "Requests"),
+)
+
+
+def unit_from_usage_type(usage_type: pd.Series) -> pd.Series:
+    """The pricing unit a usage type implies (:data:`UNIT_FROM_USAGE_TYPE`), None where none does."""
+    ut = usage_type.fillna("").astype(str)
+    out = pd.Series(None, index=ut.index, dtype=object)
+    for pattern, unit in UNIT_FROM_USAGE_TYPE:
+        hit = out.isna() & ut.str.contains(pattern)
+        out[hit] = unit
+    return out
 
 #: Columns only CUR 2.0 has (its map columns and account names); a file with ``line_item_usage_type``
 #: but none of these is a legacy CUR exported with Athena/Parquet column names.
@@ -111,12 +135,8 @@ CUR2_ONLY = ("product", "resource_tags", "cost_category", "discount", "bill_paye
 #: Line item types that are usage (CCF's Athena filter).
 USAGE_LINE_TYPES = ("Usage", "DiscountedUsage", "SavingsPlanCoveredUsage")
 
-_DOUBLE_COUNT = re.compile(r"EMR-EKS-EC2|ECS-EC2-(?:GB|vCPU)-Hours|HostBoxUsage", re.I)
-_NO_MODEL = re.compile(r"NatGateway|LoadBalancerUsage|LCUUsage|LoadBalancer|AmazonEKS-Hours|EKS-Hours|DataScanned|"
-                       r"VpcEndpoint-Hours|ServerlessV2Usage|ServerlessUsage|CPUCredits|Requests?\b|"
-                       r"RequestUnits|PublicIPv4|ElasticIP|HostedZone|DNS-Queries|API-Request", re.I)
 _INSTANCE_USAGE = re.compile(r"(?:BoxUsage|SpotUsage|DedicatedUsage|InstanceUsage|Multi-AZUsage|NodeUsage|"
-                             r"ESInstance|Node|HeavyUsage|ReservedHostUsage)[^:]*:(.+)$", re.I)
+                             r"ESInstance|Node|HeavyUsage|ReservedHostUsage)[^:]*:(.+)$|:(ml\.[^:]+)$", re.I)
 #: AWS Glue: a DPU gives 4 vCPU and 16 GB (docs.aws.amazon.com/glue/latest/dg/add-job.html).
 GLUE_VCPU_PER_DPU = 4.0
 
@@ -124,7 +144,7 @@ _UNIT_FAMILY = {"hrs": "instance", "hours": "instance", "hour": "instance", "vcp
                 "vcpu-hour": "vcpu", "dpu-hour": "dpu", "gb-mo": "month", "gb-month": "month", "gb-mp": "month",
                 "gb-months": "month", "gb-hours": "gbh", "lambda-gb-second": "lambda", "gb-seconds": "lambda",
                 "gb-second": "lambda", "seconds": "seconds", "second": "seconds", "gb": "data",
-                "gigabytes": "data"}
+                "gigabytes": "data", "acu-hr": "acu", "acu-hours": "acu", "acu-hour": "acu"}
 
 
 def _which(columns) -> dict[str, str]:
@@ -222,28 +242,25 @@ def aws_rules(keys: pd.DataFrame) -> pd.DataFrame:
     """
     cls = classify.class_table(len(keys), keys.index)
     ut = keys["usage_type"].fillna("").astype(str)
-    unit = keys["pricing_unit"].fillna("").astype(str)
+    billed_unit = keys["pricing_unit"].where(keys["pricing_unit"].fillna("") != "", unit_from_usage_type(ut))
+    unit = billed_unit.fillna("").astype(str)
     code = keys["product_code"].fillna("").astype(str)
-    lit = keys["line_item_type"].fillna("").astype(str)
+    lit = keys["line_item_type"].fillna("Usage").astype(str)    # a CUR subset without line item types
     name = code.map(classify.AWS_SERVICE_NAMES).fillna(code)
-    cls["unit"] = keys["pricing_unit"]
+    cls["unit"] = billed_unit
     usage = lit.isin(USAGE_LINE_TYPES).to_numpy()
     cls.loc[~usage, "note"] = "not usage (" + lit[~usage].replace("", "none") + ")"
-    dollar = (ut.str.contains("Dollar") | (unit == "Dollar")).to_numpy()
-    cls.loc[usage & dollar, "note"] = "not usage (support charge)"
-    dup = ut.str.contains(_DOUBLE_COUNT).to_numpy()
-    cls.loc[usage & ~dollar & dup, "note"] = "excluded: would double count EC2 instance hours (CCF skips it)"
-    live = usage & ~dollar & ~dup
-    no_model = ut.str.contains(_NO_MODEL).to_numpy()
-    cls.loc[live & no_model, "note"] = "no physical model for this usage type"
-    live &= ~no_model
+    notes = classify.line_notes(ut, code, unit)
+    cls.loc[usage & (notes != ""), "note"] = notes[usage & (notes != "")]
+    live = usage & (notes == "")
     fam = unit.str.lower().map(_UNIT_FAMILY).fillna("other").to_numpy(dtype=object)
     lam = ut.str.contains("Lambda-GB-Second|Lambda-Provisioned-GB-Second", case=False).to_numpy()
     fam = np.where(lam & np.isin(fam, ["lambda", "seconds"]), "lambda", fam)
     fam = np.where((fam == "seconds") & ~lam, "other", fam)
 
     # instance hours
-    parsed = ut.str.extract(_INSTANCE_USAGE)[0]
+    groups = ut.str.extract(_INSTANCE_USAGE)
+    parsed = groups[0].where(groups[0].notna(), groups[1])
     itype = classify.normalise_instance_type(keys["instance_type"].where(keys["instance_type"].notna(), parsed))
     attrs = classify.instance_attributes(pd.Series("aws", index=keys.index), itype)
     report_vcpu = pd.to_numeric(keys["vcpu"], errors="coerce").to_numpy(dtype=float)
@@ -258,11 +275,13 @@ def aws_rules(keys: pd.DataFrame) -> pd.DataFrame:
     cls.loc[ok, "utilization"] = attrs["burstable_baseline"].to_numpy()[ok]
     cls.loc[ok, "gpu_factor"] = attrs["gpu_count"].to_numpy()[ok]
     cls.loc[m & ~ok, "note"] = "instance hours without a vCPU count (type not in the instance table)"
-    for family, factor in (("vcpu", 1.0), ("dpu", GLUE_VCPU_PER_DPU)):
+    for family, factor in (("vcpu", 1.0), ("dpu", GLUE_VCPU_PER_DPU), ("acu", classify.AURORA_VCPU_PER_ACU)):
         m = live & (fam == family)
         cls.loc[m, "kind"] = "compute"
         cls.loc[m, "unit"] = "vCPU-h"
         cls.loc[m, "factor"] = factor
+    credits = live & (fam == "vcpu") & ut.str.contains("CPUCredits", case=False).to_numpy()
+    cls.loc[credits, "utilization"] = 1.0   # surplus credits: vCPU time at 100 % above the baseline
     m = live & (fam == "lambda")
     cls.loc[m, "kind"] = "compute"
     cls.loc[m, "unit"] = "vCPU-s"
@@ -284,15 +303,17 @@ def aws_rules(keys: pd.DataFrame) -> pd.DataFrame:
     cls.loc[storage, "storage_class_guessed"] = guessed[storage]
     # data
     m = live & (fam == "data")
-    net = classify.is_network(ut) & (code != "AmazonCloudFront").to_numpy()
+    net = classify.is_network(ut)
     cls.loc[m & net, "kind"] = "network"
     cls.loc[m & net, "unit"] = "GB"
     cls.loc[m & ~net, "note"] = "data volume that is not transfer out of a data centre"
+    inbound = m & ut.str.contains(classify.INTER_REGION_IN).to_numpy()
+    cls.loc[inbound, "note"] = classify.INTER_REGION_IN_NOTE
     m = live & (fam == "other")
     cls.loc[m, "note"] = "unit not modelled: " + unit[m].replace("", "none")
     cls["replication"] = classify.replication_factor(pd.Series("aws", index=keys.index), code, ut)
     unknown = (cls["kind"] == "unknown").to_numpy()
-    cls.loc[unknown, "unit"] = keys["pricing_unit"][unknown]
+    cls.loc[unknown, "unit"] = billed_unit[unknown]
     cls.loc[unknown, "factor"] = 1.0
     cls.loc[unknown & (cls["note"] == "").to_numpy(), "note"] = "no physical model for this usage type"
     return cls
@@ -329,19 +350,9 @@ class _CurReader:
 
     def _region(self, t: pa.Table):
         """Each row's region: the first step of :data:`REGION_CHAIN` that gives one."""
-        codes = np.full(t.num_rows, -1, dtype=np.int64)
-        cats: list = []
-        for how, c in self.region_chain:
-            if not (codes < 0).any():
-                break
-            rc, ru = tabular.codes(t.column(c))
-            mapped = region_codes(ru, how)
-            rc = np.where(rc >= 0, np.append(np.arange(len(ru)), -1)[rc], -1)
-            ok = (rc >= 0) & (codes < 0)
-            ok[ok] = np.array([m is not None for m in mapped] + [False])[rc[ok]]
-            codes = np.where(ok, rc + len(cats), codes)
-            cats.extend(mapped)
-        return tabular._unique_categories(codes, np.asarray(cats, dtype=object))
+        steps = [tabular.map_codes(tabular.codes(t.column(c)), lambda cats, how=how: region_codes(cats, how))
+                 for how, c in self.region_chain]
+        return tabular.coalesce(*steps) if steps else (np.full(t.num_rows, -1, dtype=np.int64), np.array([]))
 
     def chunks(self, batch_rows: int = tabular.BATCH_ROWS) -> Iterator[pd.DataFrame]:
         first = 1
@@ -385,32 +396,15 @@ class _CurReader:
                  for k in self.keys.columns]
         key = self.keys.lookup(coded)
         pc_codes, pc_cats = coded[1]
-        service = (pc_codes, np.array([classify.AWS_SERVICE_NAMES.get(c, c) for c in pc_cats], dtype=object))
-        service = _unique_cats(service)
-        account = _fill_codes(tabular.codes(self._column(t, "account")),
-                              tabular.codes(self._column(t, "payer")) if "payer" in self.cols else None)
+        service = tabular.unique_categories(pc_codes, np.array([classify.AWS_SERVICE_NAMES.get(c, c) for c in pc_cats],
+                                                               dtype=object))
+        account = tabular.coalesce(tabular.codes(self._column(t, "account")), tabular.codes(self._column(t, "payer")))
         region = self._region(t)
         bad = bad_s | bad_e | bad_q | bad_c
         return classify.usage_chunk(self.keys.classes, key, start_ns=start, end_ns=end, quantity=qty, cost=cost,
                                     provider="aws", region=region, service=service, account=account,
                                     source_file=self.name, first_row=first, bad=bad if bad.any() else None,
                                     raw_unit=coded[3])
-
-
-def _unique_cats(pair):
-    codes, cats = pair
-    return tabular._unique_categories(codes, np.asarray(cats, dtype=object))
-
-
-def _fill_codes(primary, fallback):
-    """Where ``primary`` is missing take ``fallback`` (both (codes, categories) pairs)."""
-    if fallback is None or not (primary[0] < 0).any():
-        return primary
-    pc_, pcat = primary
-    fc, fcat = fallback
-    cats = np.concatenate([pcat, fcat])
-    codes = np.where(pc_ >= 0, pc_, np.where(fc >= 0, fc + len(pcat), -1))
-    return tabular._unique_categories(codes, cats)
 
 
 def iter_aws_cur(path, *, lenient: bool = False, batch_rows: int = tabular.BATCH_ROWS) -> Iterator[pd.DataFrame]:

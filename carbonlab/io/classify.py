@@ -52,6 +52,7 @@ reports how many there were and their quantity (``attrs['records_negative']``).
 
 from __future__ import annotations
 
+import json
 import re
 
 import numpy as np
@@ -77,17 +78,177 @@ UNIT_ALIASES = {
     "gb-months": ("GB-Mo", "capacity_month"), "gb-mo": ("GB-Mo", "capacity_month"),
     "gib-months": ("GiB-Mo", "capacity_month"),
     "gb": ("GB", "data"), "gib": ("GiB", "data"), "tb": ("TB", "data"), "tib": ("TiB", "data"),
+    # spellings seen in real FOCUS exports (FinOps Foundation sample data; Microsoft, Oracle exports)
+    "gb hours": ("GB-h", "capacity_time"), "gigabyte per hour": ("GB-h", "capacity_time"),
+    "gb-month": ("GB-Mo", "capacity_month"), "gb/month": ("GB-Mo", "capacity_month"),
+    "gb months": ("GB-Mo", "capacity_month"), "gb month": ("GB-Mo", "capacity_month"),
+    "lambda-gb-seconds": ("GB-s", "capacity_seconds"), "lambda-gb-second": ("GB-s", "capacity_seconds"),
+    "seconds": ("s", "seconds"), "second": ("s", "seconds"),
+    "acu-hours": ("ACU-h", "acu"), "acu-hr": ("ACU-h", "acu"),
+    "ocpu hours": ("OCPU-h", "ocpu"), "ocpu per hour": ("OCPU-h", "ocpu"),
+    "units/month": ("1/Mo", "units_month"),
 }
+#: Unit families and what each means: ``instance`` instance-hours (x vCPU of the type); ``vcpu``,
+#: ``gpu`` as billed; ``capacity_time`` GB-hours, ``capacity_month`` GB-months, ``capacity_seconds``
+#: GB-seconds (memory, or Lambda vCPU time); ``data`` GB moved; ``seconds`` plain seconds (AWS Lambda's
+#: "Total Compute" in FOCUS, which are GB-seconds); ``acu`` Aurora Capacity Unit hours; ``ocpu`` Oracle
+#: OCPU-hours; ``units_month`` unit-months (Azure managed disks: disk-months of the meter's tier).
 
 _MEMORY_WORDS = re.compile(r"\b(?:ram|memory)\b", re.I)
-_NETWORK_WORDS = re.compile(r"transfer|egress|data-?bytes|bandwidth", re.I)
+_NETWORK_WORDS = re.compile(r"transfer|egress|data-?bytes|bandwidth|aws-out-bytes|xfer-out", re.I)
+#: Inter-region transfer into a region (``EUC1-USE2-AWS-In-Bytes``): the same bytes are billed as
+#: ``AWS-Out-Bytes`` in the region they leave, where they are counted.
+INTER_REGION_IN = re.compile(r"AWS-In-Bytes", re.I)
+INTER_REGION_IN_NOTE = "excluded: inbound inter-region transfer, counted as AWS-Out-Bytes where the data leaves"
+#: Aurora Serverless: "each ACU is a combination of approximately 2 gibibytes (GiB) of memory,
+#: corresponding CPU, and networking" (Amazon Aurora User Guide, "Aurora Serverless v2 capacity"),
+#: at the 8 GiB per vCPU of the memory-optimised r classes Aurora runs on: 2/8 vCPU per ACU, as
+#: CCF's ACU-hours / 4 (CCF.md §1.4).  CCF counts v1 ACU-hours and leaves v2 unknown; both are ACUs.
+AURORA_VCPU_PER_ACU = 0.25
 _HDD_WORDS = re.compile(r"st1|sc1|snapshot|timedstorage|glacier|standard storage|nearline|coldline|archive|"
                         r"data stored|blob|\bhdd\b|standard hdd|\bS\d+\b", re.I)
 _SSD_WORDS = re.compile(r"gp2|gp3|io1|io2|piops|ssd|premium|\bP\d+\b|\bE\d+\b|pd capacity|"
                         r"sql|storage for|aurora", re.I)
 _SSD_SERVICES = re.compile(r"dynamodb|documentdb|neptune|opensearch|elasticsearch|simpledb|elastic file system|"
                            r"amazondocdb|amazones\b|amazonefs|amazonfsx|amazonneptune|amazonmq|fsx", re.I)
-_UNKNOWN_METERS = re.compile(r"natgateway|loadbalancer|requests?\b|requestunits|uptime sla|analysis", re.I)
+_MAGNETIC_WORDS = re.compile(r"magnetic|\brds:(?:multi-az-)?storageusage\b", re.I)
+
+# --- usage types every reader treats alike -------------------------------------
+#: Managed-disk size of each Azure tier (Premium SSD P, Standard SSD E, Standard HDD S), as Microsoft states it
+#: ("Azure managed disk types", https://learn.microsoft.com/azure/virtual-machines/disks-types, accessed
+#: 2026-11-22). [GiB]
+DISK_TIER_GB = {**{f"P{k}": v for k, v in {1: 4, 2: 8, 3: 16, 4: 32, 6: 64, 10: 128, 15: 256, 20: 512,
+                                           30: 1024, 40: 2048, 50: 4096, 60: 8192, 70: 16384, 80: 32767}.items()},
+                **{f"E{k}": v for k, v in {1: 4, 2: 8, 3: 16, 4: 32, 6: 64, 10: 128, 15: 256, 20: 512,
+                                           30: 1024, 40: 2048, 50: 4096, 60: 8192, 70: 16384, 80: 32767}.items()},
+                **{f"S{k}": v for k, v in {4: 32, 6: 64, 10: 128, 15: 256, 20: 512, 30: 1024, 40: 2048,
+                                           50: 4096, 60: 8192, 70: 16384, 80: 32767}.items()}}
+_TIER = re.compile(r"\b([PES]\d{1,2})\b")
+
+
+def disk_tier_gb(text: pd.Series) -> np.ndarray:
+    """Size of the Azure managed-disk tier a meter names (``P10 LRS Disk`` -> 128), NaN if none. [GiB]"""
+    return text.fillna("").astype(str).str.extract(_TIER)[0].map(DISK_TIER_GB).to_numpy(dtype=float)
+
+
+_VCORES = re.compile(r"(?:(\d+(?:\.\d+)?)\s*)?\b(vCores?)\b", re.I)
+
+
+def vcores(text: pd.Series) -> np.ndarray:
+    """vCores an Azure meter names: ``4 vCore`` -> 4, ``vCore`` -> 1, NaN where it names none.
+
+    Azure SQL Database, Managed Instance and Database for MySQL/PostgreSQL price
+    compute per vCore-hour of a meter that states the number of vCores
+    (``2 vCore``); one hour of the meter is that many vCPU-hours.
+    """
+    found = text.fillna("").astype(str).str.extract(_VCORES)
+    n = pd.to_numeric(found[0], errors="coerce")
+    return np.where(found[1].notna().to_numpy(), n.fillna(1.0).to_numpy(dtype=float), np.nan)
+
+
+#: AWS and Azure instance types as charge descriptions write them: ``... On Demand Linux c5.2xlarge
+#: Instance Hour``, ``... per db.t3.micro Single-AZ instance hour``, ``Standard_D2s_v3``.
+_DESCRIBED_TYPE = re.compile(r"\b((?:db\.|cache\.|ml\.)?[a-z][a-z0-9-]*\d[a-z0-9-]*\.(?:nano|micro|small|medium|"
+                             r"large|\d*xlarge|metal(?:-\d+xl)?))\b|\b(Standard_[A-Za-z0-9_]+)\b")
+_AZURE_SERIES_SIZE = re.compile(r"(?:Virtual Machines|Cloud Services)[^-]* - ([A-Za-z0-9 ]+?)(?:/[^-]*)? - ")
+
+
+def instance_type_from_description(text: pd.Series) -> pd.Series:
+    """The instance type a charge description names, None where it names none.
+
+    ``$0.34 per On Demand Linux c5.2xlarge Instance Hour`` -> ``c5.2xlarge``;
+    ``Virtual Machines Dv2/DSv2 Series - D11 v2/DS11 v2 - US East 2`` ->
+    ``Standard_D11_v2`` (the first size of the meter, as Azure names sizes).
+    """
+    t = text.fillna("").astype(str)
+    found = t.str.extract(_DESCRIBED_TYPE)
+    typed = found[0].where(found[0].notna(), found[1])
+    series = t.str.extract(_AZURE_SERIES_SIZE)[0].str.strip()
+    azure = ("Standard_" + series.str.replace(" ", "_")).where(series.notna() & (series != ""), None)
+    out = typed.where(typed.notna(), azure)
+    return pd.Series([v if isinstance(v, str) else None for v in out], index=text.index, dtype=object)
+
+
+def sku_instance_type(details: pd.Series) -> pd.Series:
+    """``InstanceType`` of FOCUS ``SkuPriceDetails`` JSON (``{"InstanceType": "m6i.large"}``), None if absent.
+
+    Keys are matched case-insensitively (FOCUS 1.1 names properties in PascalCase;
+    exporters also write ``x_InstanceType`` and ``instanceType``).
+    """
+    out = []
+    for text in details.tolist():
+        value = None
+        if isinstance(text, str) and text.strip().startswith("{"):
+            try:
+                obj = json.loads(text)
+            except ValueError:
+                obj = None
+            if isinstance(obj, dict):
+                for k, v in obj.items():
+                    if str(k).lower().removeprefix("x_") == "instancetype" and isinstance(v, str) and v.strip():
+                        value = v.strip()
+                        break
+        out.append(value)
+    return pd.Series(out, index=details.index, dtype=object)
+
+
+#: Usage types and meters with no physical model (CCF's ``UNKNOWN_USAGE_TYPES`` where they apply, and the
+#: same words in FOCUS ``x_UsageType``/``SkuMeter``): NAT gateways, load balancers (``LCUUsage``),
+#: cluster fees, query scans, requests, IP addresses, DNS.  They are unattributed, estimable by the cost ratio.
+NO_MODEL_USAGE = re.compile(r"NatGateway|NAT Gateway|Load ?Balancer|LCUUsage|AmazonEKS-Hours|EKS-Hours|"
+                            r"EKS cluster usage|DataScanned|VpcEndpoint-Hours|Requests?\b|RequestUnits|PublicIPv4|"
+                            r"public IPv4|Public IP\b|IP Addresses|ElasticIP|HostedZone|DNS-Queries|API-Request|"
+                            r"uptime sla|analysis|Defender|Class [AB] Operations|\bOperations\b|Transactions",
+                            re.I)
+#: Fees priced per unit of hardware billed in its own line: software and marketplace hourly fees, RDS
+#: Extended Support (per vCPU-hour of the instance), EBS-optimised bandwidth (per instance-hour).
+#: Counting them would count that hardware twice, so they are excluded (CCF defers ``SoftwareUsage`` to its
+#: cost-ratio estimate and counts the others as compute).
+FEE_USAGE = re.compile(r"SoftwareUsage|software usage|ExtendedSupport|Extended Support|EBSOptimized|"
+                       r"Mbps per .*instance-hour", re.I)
+#: Usage types that would count the same hardware twice: ECS-on-EC2 and EMR-on-EKS hours bill the
+#: containers of EC2 instances that are billed themselves, dedicated-host boxes the host (CCF's
+#: ``UNSUPPORTED_USAGE_TYPES``).
+DOUBLE_COUNT_USAGE = re.compile(r"EMR-EKS-EC2|ECS-EC2-(?:GB|vCPU)-Hours|HostBoxUsage", re.I)
+#: Services whose data volumes leave from edge locations, not from a region (CCF excludes CloudFront).
+CDN_SERVICES = ("AmazonCloudFront", "Amazon CloudFront")
+
+
+def line_notes(usage_type: pd.Series, service: pd.Series, unit: pd.Series) -> np.ndarray:
+    """The rules every billing reader applies before the unit decides the kind.
+
+    Parameters
+    ----------
+    usage_type : pandas.Series
+        Usage type or meter (CUR ``lineItem/UsageType``, FOCUS ``x_UsageType``/``SkuMeter``).
+    service : pandas.Series
+        Service code or name (``AmazonCloudFront`` or ``Amazon CloudFront``).
+    unit : pandas.Series
+        Pricing or consumed unit.
+
+    Returns
+    -------
+    numpy.ndarray of str
+        The reason a line is unattributed, or ``""`` where the unit decides:
+        AWS support (``Dollar`` usage types, billed in dollars) is ``not usage
+        (support charge)``; :data:`DOUBLE_COUNT_USAGE` and :data:`FEE_USAGE`
+        are ``excluded``; :data:`CDN_SERVICES` and :data:`NO_MODEL_USAGE` have
+        no physical model.
+    """
+    ut = usage_type.fillna("").astype(str)
+    svc = service.fillna("").astype(str)
+    notes = np.full(len(ut), "", dtype=object)
+    rules = [
+        (ut.str.contains(NO_MODEL_USAGE), "no physical model for this usage type"),
+        (svc.isin(CDN_SERVICES), "no physical model: CDN delivery from edge locations, not a region "
+                                 "(CCF excludes CloudFront)"),
+        (ut.str.contains(DOUBLE_COUNT_USAGE), "excluded: would double count EC2 instance hours (CCF skips it)"),
+        (ut.str.contains(FEE_USAGE), "excluded: a fee per unit of hardware billed in its own line"),
+        (ut.str.contains("Dollar") | (unit.fillna("").astype(str) == "Dollar"), "not usage (support charge)"),
+    ]
+    for mask, note in rules:  # later rules win
+        notes[mask.to_numpy(dtype=bool)] = note
+    return notes
 
 
 def replication_factor(provider: pd.Series, service: pd.Series, usage_type: pd.Series) -> np.ndarray:
@@ -140,7 +301,12 @@ def storage_class(text: pd.Series, service: pd.Series | None = None) -> tuple[np
     """``ssd`` or ``hdd`` from a meter or usage type; second array: True where it was a guess.
 
     Services that CCF lists as SSD-backed (DynamoDB, DocumentDB, ...) are SSD
-    whatever the usage type says, unless it names a backup.
+    whatever the usage type says, unless it names a backup.  Magnetic volumes
+    are HDD whatever the service: RDS ``StorageUsage`` and
+    ``Multi-AZ-StorageUsage`` are RDS's magnetic (previous-generation) storage,
+    as its GP2/GP3/PIOPS types are named, and ``ES:Magnetic-Storage``
+    OpenSearch's (CCF lists Multi-AZ and OpenSearch magnetic storage as SSD,
+    ``CostAndUsageTypes.ts`` ``SSD_USAGE_TYPES``, and single-AZ as HDD).
     """
     t = text.fillna("").astype(str)
     hdd = np.array(t.str.contains(_HDD_WORDS), dtype=bool)
@@ -150,6 +316,9 @@ def storage_class(text: pd.Series, service: pd.Series | None = None) -> tuple[np
         on_ssd &= ~np.array(t.str.contains("backup", case=False), dtype=bool)
         hdd &= ~on_ssd
         ssd |= on_ssd
+    magnetic = np.array(t.str.contains(_MAGNETIC_WORDS), dtype=bool)   # whatever the service
+    hdd |= magnetic
+    ssd &= ~magnetic
     cls = np.where(hdd, "hdd", "ssd")
     return cls, ~(hdd | ssd)
 
@@ -170,7 +339,7 @@ AWS_SERVICE_NAMES.update({
     "AWSSupportEnterprise": "AWS Support (Enterprise)", "AWSCostExplorer": "AWS Cost Explorer",
 })
 
-_DB_PREFIX = re.compile(r"^(?:db|cache|kafka)\.", re.I)
+_DB_PREFIX = re.compile(r"^(?:db|cache|kafka|ml)\.", re.I)
 _SEARCH_SUFFIX = re.compile(r"\.(?:search|elasticsearch)$", re.I)
 _INBOUND_WORDS = re.compile(r"transfer[ -]in\b|-in-bytes|ingress|inbound|\bin from\b", re.I)
 
@@ -178,8 +347,9 @@ _INBOUND_WORDS = re.compile(r"transfer[ -]in\b|-in-bytes|ingress|inbound|\bin fr
 def normalise_instance_type(types: pd.Series) -> pd.Series:
     """Instance type as the instance table names it: ``db.r5.large`` -> ``r5.large``.
 
-    Strips the ``db.``, ``cache.`` and ``kafka.`` prefixes of managed services
-    and the ``.search`` suffix of OpenSearch, and rewrites CCF's ``…xl``
+    Strips the ``db.``, ``cache.``, ``kafka.`` and ``ml.`` (SageMaker) prefixes
+    of managed services, which run on the hardware of the type they prefix, and
+    the ``.search`` suffix of OpenSearch, and rewrites CCF's ``…xl``
     abbreviation to ``…xlarge`` (CCF ``CostAndUsageReportsRow``).
     """
     t = types.fillna("").astype(str).str.strip()

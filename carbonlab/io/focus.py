@@ -35,6 +35,7 @@ github.com/FinOps-Open-Cost-and-Usage-Spec/FOCUS_Spec (tags v1.0, v1.1, v1.2), a
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Iterator
 
@@ -45,30 +46,68 @@ import pyarrow.compute as pc
 
 from carbonlab.io import classify, tabular
 
-REQUIRED = ["ChargePeriodStart", "ChargePeriodEnd", "ProviderName", "ServiceName", "ChargeCategory",
-            "ConsumedQuantity", "ConsumedUnit", "BilledCost"]
+REQUIRED = ["ChargePeriodStart", "ChargePeriodEnd", "ServiceName", "ChargeCategory", "ConsumedQuantity",
+            "ConsumedUnit", "BilledCost"]
+#: Who provided the line, in the order tried row by row: the host of the resources (FOCUS 1.3), the
+#: provider of the service (FOCUS 1.3), the provider (FOCUS 1.0-1.2, deprecated in 1.3, gone in the 1.4
+#: draft).  A file needs one of them.
+PROVIDER_COLUMNS = ["HostProviderName", "ServiceProviderName", "ProviderName"]
 
 #: FOCUS columns -> carbonlab UsageTable columns.
 VARIABLE_MAP = {"ChargePeriodStart": "start", "ChargePeriodEnd": "end", "SubAccountId": "account",
                 "ProviderName": "provider", "RegionId": "region", "ServiceName": "service",
                 "ConsumedQuantity": "quantity", "ConsumedUnit": "unit", "BilledCost": "cost"}
 
-PROVIDERS = {"aws": "aws", "amazon web services": "aws", "google cloud": "gcp", "google": "gcp",
-             "gcp": "gcp", "microsoft": "azure", "azure": "azure", "microsoft azure": "azure"}
+PROVIDERS = {"aws": "aws", "amazon web services": "aws", "amazon web services, inc.": "aws",
+             "google cloud": "gcp", "google": "gcp", "gcp": "gcp", "google cloud platform": "gcp",
+             "microsoft": "azure", "azure": "azure", "microsoft azure": "azure",
+             "oracle": "oci", "oracle cloud infrastructure": "oci", "oci": "oci"}
 
-_OPTIONAL = ["SubAccountId", "BillingAccountId", "RegionId", "x_InstanceType", "ResourceType", "x_UsageType",
-             "SkuMeter", "ChargeDescription", "ServiceCategory"]
+_OPTIONAL = ["SubAccountId", "BillingAccountId", "RegionId", "RegionName", "x_InstanceType", "SkuPriceDetails",
+             "ResourceType", "x_UsageType", "SkuMeter", "ChargeDescription", "ServiceCategory"] + PROVIDER_COLUMNS
+
+#: Columns that first appear in each FOCUS version (FOCUS_Spec ``specification/columns``; 1.3 from the
+#: ratified release notes, PEERS_2026.md §3).
+VERSION_COLUMNS = (
+    ("1.3", {"ServiceProviderName", "HostProviderName", "AllocatedMethodId", "AllocatedMethodDetails",
+             "AllocatedResourceId", "AllocatedResourceName", "AllocatedTags", "ContractApplied"}),
+    ("1.2", {"InvoiceId", "PricingCurrency", "BillingAccountType", "SubAccountType"}),
+    ("1.1", {"ServiceSubcategory", "SkuMeter", "CommitmentDiscountQuantity", "CapacityReservationId"}),
+)
 
 
 def focus_version(columns) -> str:
-    """FOCUS version told from the columns: 1.2 (``InvoiceId`` or ``PricingCurrency``), 1.1
-    (``ServiceSubcategory``, ``SkuMeter`` or ``CommitmentDiscountQuantity``), else 1.0."""
+    """FOCUS version told from the columns.
+
+    The newest version whose new columns (:data:`VERSION_COLUMNS`) the file
+    has, else ``1.0``; a file with the 1.3 provider columns and without
+    ``ProviderName`` (removed after 1.3) is ``1.4-draft``.
+    """
     cols = set(columns)
-    if cols & {"InvoiceId", "PricingCurrency", "BillingAccountType", "SubAccountType"}:
-        return "1.2"
-    if cols & {"ServiceSubcategory", "SkuMeter", "CommitmentDiscountQuantity", "CapacityReservationId"}:
-        return "1.1"
+    for version, new in VERSION_COLUMNS:
+        if cols & new:
+            if version == "1.3" and "ProviderName" not in cols:
+                return "1.4-draft"
+            return version
     return "1.0"
+
+
+def _families(unit: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    info = unit.fillna("").str.strip().str.lower().map(classify.UNIT_ALIASES)
+    canonical = info.map(lambda v: v[0] if isinstance(v, tuple) else None)
+    family = info.map(lambda v: v[1] if isinstance(v, tuple) else "other").to_numpy(dtype=object)
+    return canonical, family
+
+
+#: Serverless containers billed in plain hours of vCPU or of memory (FOCUS ``ConsumedUnit`` "Hours"
+#: of AWS Fargate and Azure Container Instances, whose meters say which).
+_VCPU_HOURS = re.compile(r"Fargate-vCPU-Hours|Fargate - (?:ARM - )?vCPU|vCPU Duration", re.I)
+_MEMORY_HOURS = re.compile(r"Fargate-GB-Hours|Fargate - (?:ARM - )?Memory|Memory Duration", re.I)
+#: Oracle OCPUs: "an OCPU is defined as the CPU capacity equivalent of one physical core" with two
+#: hardware threads (vCPUs) on x86 and one on Arm (Ampere A1) (Oracle, "Compute Shapes").
+OCPU_VCPU_X86 = 2.0
+OCPU_VCPU_ARM = 1.0
+_ARM_SHAPES = re.compile(r"\bA[12]\b|Ampere|\bArm\b", re.I)
 
 
 def focus_rules(keys: pd.DataFrame) -> pd.DataFrame:
@@ -77,9 +116,10 @@ def focus_rules(keys: pd.DataFrame) -> pd.DataFrame:
     Parameters
     ----------
     keys : pandas.DataFrame
-        Columns ``category`` (ChargeCategory), ``provider`` (ProviderName),
-        ``service``, ``service_category``, ``unit`` (ConsumedUnit),
-        ``usage_type``, ``instance_type``.
+        Columns ``category`` (ChargeCategory), ``provider`` (the provider name
+        as the file writes it), ``service``, ``service_category``, ``unit``
+        (ConsumedUnit), ``usage_type``, ``instance_type`` (from ``x_InstanceType``,
+        ``SkuPriceDetails`` or the charge description) and ``resource_type``.
 
     Returns
     -------
@@ -87,63 +127,52 @@ def focus_rules(keys: pd.DataFrame) -> pd.DataFrame:
         A class table (:data:`carbonlab.io.classify.CLASS_COLUMNS`).
     """
     cls = classify.class_table(len(keys), keys.index)
-    provider = keys["provider"].fillna("").str.strip().str.lower().map(PROVIDERS).fillna("")
+    raw_provider = keys["provider"].fillna("").astype(str).str.strip()
+    provider = raw_provider.str.lower().map(PROVIDERS).fillna("")
     usage_type = keys["usage_type"].fillna("").astype(str)
     svc = keys["service"].fillna("").astype(str)
     raw_unit = keys["unit"]
-    unit_info = raw_unit.fillna("").str.strip().str.lower().map(classify.UNIT_ALIASES)
-    unit = unit_info.map(lambda v: v[0] if isinstance(v, tuple) else None)
-    family = unit_info.map(lambda v: v[1] if isinstance(v, tuple) else "other").to_numpy(dtype=object)
+    unit, family = _families(raw_unit)
     cls["unit"] = raw_unit
     category = keys["category"].fillna("").astype(str)
     is_usage = (category == "Usage").to_numpy()
     cls.loc[~is_usage, "note"] = "not usage (" + category[~is_usage].replace("", "none") + ")"
-    unknown_meter = usage_type.str.contains(classify._UNKNOWN_METERS).to_numpy()
-    cls.loc[is_usage & unknown_meter, "note"] = "no physical model for this usage type"
-    live = is_usage & ~unknown_meter & (provider != "").to_numpy()
-    cls.loc[is_usage & (provider == "").to_numpy(), "note"] = "unknown provider"
+    unknown_provider = is_usage & (provider == "").to_numpy()
+    cls.loc[unknown_provider, "note"] = "provider not modelled: " + raw_provider[unknown_provider].replace("", "none")
+    notes = classify.line_notes(usage_type, svc, raw_unit)
+    noted = is_usage & ~unknown_provider & (notes != "")
+    cls.loc[noted, "note"] = notes[noted]
+    live = is_usage & ~unknown_provider & (notes == "")
 
-    itype = classify.normalise_instance_type(keys["instance_type"])
-    attrs = classify.instance_attributes(provider, itype)
-    known = attrs["known"].to_numpy()
-    m = live & (family == "instance")
-    cls.loc[m & known, "kind"] = "compute"
-    cls.loc[m & known, "unit"] = "vCPU-h"
-    cls.loc[m & known, "factor"] = attrs["vcpu"].to_numpy()[m & known]
-    cls.loc[m & known, "instance_type"] = itype[m & known]
-    cls.loc[m & known, "utilization"] = attrs["burstable_baseline"].to_numpy()[m & known]
-    cls.loc[m & known, "gpu_factor"] = attrs["gpu_count"].to_numpy()[m & known]
-    cls.loc[m & ~known, "note"] = "instance hours of an unknown instance type"
-    for fam, kind in (("vcpu", "compute"), ("gpu", "gpu")):
+    family = _serverless_hours(cls, live, family, usage_type)
+    _instances(cls, live & (family == "instance"), provider, keys)
+    named = classify.normalise_instance_type(keys["instance_type"])
+    named = named.where(named.notna(), classify.normalise_instance_type(keys["resource_type"]))
+    for fam, kind in (("vcpu", "compute"), ("gpu", "gpu")):   # the type (GPU model) says which processor
         m = live & (family == fam)
         cls.loc[m, "kind"] = kind
         cls.loc[m, "unit"] = unit[m]
-        cls.loc[m, "instance_type"] = itype[m]
-    lam = usage_type.str.contains("Lambda", case=False).to_numpy()
-    m = live & (family == "capacity_seconds")
-    cls.loc[m & lam, "kind"] = "compute"
-    cls.loc[m & lam, "unit"] = "vCPU-s"
-    cls.loc[m & lam, "factor"] = 1.0 / classify.LAMBDA_GB_PER_VCPU
-    arm = m & lam & usage_type.str.upper().str.endswith("-ARM").to_numpy()
+        cls.loc[m, "instance_type"] = named[m]
+    _per_unit_compute(cls, live, family, usage_type)
+    lam = (usage_type.str.contains("Lambda", case=False) | (svc == "AWS Lambda")).to_numpy()
+    m = live & np.isin(family, ["capacity_seconds", "seconds"]) & lam
+    cls.loc[m, "kind"] = "compute"
+    cls.loc[m, "unit"] = "vCPU-s"
+    cls.loc[m, "factor"] = 1.0 / classify.LAMBDA_GB_PER_VCPU   # Lambda seconds in FOCUS are GB-seconds
+    arm = m & usage_type.str.upper().str.endswith("-ARM").to_numpy()
     cls.loc[arm, "instance_type"] = classify.LAMBDA_ARM_ARCHITECTURE
-    cls.loc[m & ~lam, "kind"] = "memory"
-    cls.loc[m & ~lam, "unit"] = unit[m & ~lam]
-    memory = classify.is_memory(usage_type)
-    m = live & (family == "capacity_time")
-    cls.loc[m & memory, "kind"] = "memory"
-    cls.loc[m & ~memory, "kind"] = "storage"
+    m = live & (family == "capacity_seconds") & ~lam
+    cls.loc[m, "kind"] = "memory"
     cls.loc[m, "unit"] = unit[m]
-    m = live & (family == "capacity_month")
-    cls.loc[m, "kind"] = "storage"
-    cls.loc[m, "unit"] = "GB-Mo"
-    gib = (unit == "GiB-Mo").to_numpy()
-    cls.loc[m & gib, "factor"] = 1.073741824  # GiB = 2^30 B = 1.073741824 GB (IEC 80000-13)
+    _capacity(cls, live, family, unit, usage_type, provider, keys)
     network = (keys["service_category"].fillna("") == "Networking").to_numpy() | classify.is_network(usage_type)
     m = live & (family == "data")
     cls.loc[m & network, "kind"] = "network"
     cls.loc[m & network, "unit"] = unit[m & network]
     cls.loc[m & ~network, "note"] = "data volume that is not transfer out of a data centre"
-    m = live & (family == "other")
+    inbound = m & usage_type.str.contains(classify.INTER_REGION_IN).to_numpy()
+    cls.loc[inbound, "note"] = classify.INTER_REGION_IN_NOTE
+    m = live & (cls["kind"] == "unknown").to_numpy() & (cls["note"] == "").to_numpy()
     cls.loc[m, "note"] = "unit not modelled: " + raw_unit.fillna("none").astype(str)[m]
 
     storage = (cls["kind"] == "storage").to_numpy()
@@ -156,6 +185,91 @@ def focus_rules(keys: pd.DataFrame) -> pd.DataFrame:
     cls.loc[unknown, "unit"] = raw_unit[unknown]
     cls.loc[unknown, "factor"] = 1.0
     return cls
+
+
+def _serverless_hours(cls, live, family, usage_type) -> np.ndarray:
+    """Hours of serverless vCPUs or memory (Fargate, Container Instances): compute or memory as billed."""
+    hours = live & (family == "instance")
+    vcpu = hours & usage_type.str.contains(_VCPU_HOURS).to_numpy()
+    cls.loc[vcpu, "kind"] = "compute"
+    cls.loc[vcpu, "unit"] = "vCPU-h"
+    arm = vcpu & usage_type.str.contains(r"\bARM\b", case=False).to_numpy()
+    cls.loc[arm, "instance_type"] = classify.LAMBDA_ARM_ARCHITECTURE   # Fargate on Graviton2
+    memory = hours & usage_type.str.contains(_MEMORY_HOURS).to_numpy()
+    cls.loc[memory, "kind"] = "memory"
+    cls.loc[memory, "unit"] = "GB-h"
+    return np.where(vcpu | memory, "done", family)
+
+
+def _instances(cls, m, provider, keys) -> None:
+    """Instance hours: vCPU-hours of the instance type (``x_InstanceType``, ``SkuPriceDetails``, the
+    charge description, or a ``ResourceType`` that is one), vCore-hours of Azure vCore meters."""
+    usage_type = keys["usage_type"].fillna("").astype(str)
+    cores = classify.vcores(usage_type)
+    v = m & np.isfinite(cores) & (provider == "azure").to_numpy()
+    cls.loc[v, "kind"] = "compute"
+    cls.loc[v, "unit"] = "vCPU-h"
+    cls.loc[v, "factor"] = cores[v]
+    m = m & ~v
+    named = classify.normalise_instance_type(keys["instance_type"])
+    attrs = classify.instance_attributes(provider, named)
+    resource = classify.normalise_instance_type(keys["resource_type"])
+    resource_attrs = classify.instance_attributes(provider, resource)
+    use_resource = ~attrs["known"].to_numpy() & resource_attrs["known"].to_numpy()
+    itype = named.where(~use_resource, resource)
+    pick = {c: np.where(use_resource, resource_attrs[c].to_numpy(dtype=float), attrs[c].to_numpy(dtype=float))
+            for c in ("vcpu", "gpu_count", "burstable_baseline")}
+    known = attrs["known"].to_numpy(dtype=bool) | use_resource
+    ok = m & known
+    cls.loc[ok, "kind"] = "compute"
+    cls.loc[ok, "unit"] = "vCPU-h"
+    cls.loc[ok, "factor"] = pick["vcpu"][ok]
+    cls.loc[ok, "instance_type"] = itype[ok]
+    cls.loc[ok, "utilization"] = pick["burstable_baseline"][ok]
+    cls.loc[ok, "gpu_factor"] = pick["gpu_count"][ok]
+    unknown = m & ~known
+    cls.loc[unknown & named.notna().to_numpy(), "note"] = "instance hours of an unknown instance type"
+    cls.loc[unknown & named.isna().to_numpy(), "note"] = "instance hours without an instance type"
+
+
+def _per_unit_compute(cls, live, family, usage_type) -> None:
+    """Aurora Capacity Unit hours and Oracle OCPU hours as vCPU-hours."""
+    m = live & (family == "acu")
+    cls.loc[m, "kind"] = "compute"
+    cls.loc[m, "unit"] = "vCPU-h"
+    cls.loc[m, "factor"] = classify.AURORA_VCPU_PER_ACU
+    m = live & (family == "ocpu")
+    cls.loc[m, "kind"] = "compute"
+    cls.loc[m, "unit"] = "vCPU-h"
+    arm = usage_type.str.contains(_ARM_SHAPES).to_numpy()
+    cls.loc[m, "factor"] = np.where(arm, OCPU_VCPU_ARM, OCPU_VCPU_X86)[m]
+
+
+def _capacity(cls, live, family, unit, usage_type, provider, keys) -> None:
+    """GB-hours (memory or storage), GB-months and disk-months (storage)."""
+    memory = classify.is_memory(usage_type)
+    m = live & (family == "capacity_time")
+    cls.loc[m & memory, "kind"] = "memory"
+    cls.loc[m & ~memory, "kind"] = "storage"
+    cls.loc[m, "unit"] = unit[m]
+    m = live & (family == "capacity_month")
+    # Oracle prices outbound transfer per GB in monthly tiers ("GB Months"): GB moved, not GB stored
+    moved = m & (provider == "oci").to_numpy() & classify.is_network(usage_type)
+    cls.loc[moved, "kind"] = "network"
+    cls.loc[moved, "unit"] = "GB"
+    m &= ~moved
+    cls.loc[m, "kind"] = "storage"
+    cls.loc[m, "unit"] = "GB-Mo"
+    gib = (unit == "GiB-Mo").to_numpy()
+    cls.loc[m & gib, "factor"] = 1.073741824  # GiB = 2^30 B = 1.073741824 GB (IEC 80000-13)
+    # Azure managed disks: disk-months of the meter's tier, sized in GiB
+    m = live & (family == "units_month")
+    tier = classify.disk_tier_gb(usage_type)
+    disk = m & np.isfinite(tier)
+    cls.loc[disk, "kind"] = "storage"
+    cls.loc[disk, "unit"] = "GB-Mo"
+    cls.loc[disk, "factor"] = tier[disk] * 1.073741824
+    cls.loc[m & ~np.isfinite(tier), "note"] = "monthly units without a capacity"
 
 
 def _first(t: pa.Table, names: list[str]) -> pa.Array:
@@ -174,11 +288,13 @@ class _FocusReader:
         self.name = name
         self.lenient = lenient
         missing = [c for c in REQUIRED if c not in columns]
+        if not any(c in columns for c in PROVIDER_COLUMNS):
+            missing.append("ProviderName (or ServiceProviderName)")
         if missing:
             raise ValueError(f"{self.name}: not a FOCUS export, missing column(s) {missing}")
         self.version = focus_version(columns)
         self.keys = classify.KeyTable(focus_rules, ["category", "provider", "service", "service_category", "unit",
-                                                    "usage_type", "instance_type"])
+                                                    "usage_type", "instance_type", "resource_type"])
 
     @classmethod
     def from_path(cls, path, *, lenient: bool) -> "_FocusReader":
@@ -196,48 +312,60 @@ class _FocusReader:
         end, bad_e = tabular.times(t.column("ChargePeriodEnd"), column_name="ChargePeriodEnd", **args)
         qty, bad_q = tabular.numbers(t.column("ConsumedQuantity"), column_name="ConsumedQuantity", **args)
         cost, bad_c = tabular.numbers(t.column("BilledCost"), column_name="BilledCost", **args)
-        prov_c, prov_u = tabular.codes(t.column("ProviderName"))
-        prov_names = np.array([PROVIDERS.get(str(p).strip().lower()) for p in prov_u], dtype=object)
-        bad_p = np.zeros(len(prov_c), dtype=bool)
-        unknown_p = np.array([p is None for p in prov_names] + [True])[prov_c]
-        if unknown_p.any():
-            i = int(np.flatnonzero(unknown_p)[0])
-            if not self.lenient:
-                value = prov_u[prov_c[i]] if prov_c[i] >= 0 else None
-                raise tabular.ParseError(f"{self.name}: row {first + i}, column ProviderName: unknown provider "
-                                         f"{value!r}")
-            bad_p = unknown_p
-        provider = tabular._unique_categories(
-            prov_c, np.array([p if p is not None else "unknown" for p in prov_names], dtype=object))
-        coded = [tabular.codes(t.column("ChargeCategory")), (prov_c, prov_u),
-                 tabular.codes(t.column("ServiceName")),
-                 tabular.codes(t.column("ServiceCategory")) if "ServiceCategory" in t.column_names
-                 else tabular.codes(pa.nulls(t.num_rows, pa.string())),
-                 tabular.codes(t.column("ConsumedUnit")),
-                 tabular.codes(_first(t, ["x_UsageType", "SkuMeter", "ChargeDescription"])),
-                 tabular.codes(_first(t, ["x_InstanceType", "ResourceType"]))]
+        raw_provider = tabular.codes(_first(t, PROVIDER_COLUMNS))
+        provider = tabular.map_codes(raw_provider, lambda cats: [PROVIDERS.get(str(p).strip().lower()) for p in cats])
+        provider = tabular.coalesce(provider, (np.zeros(t.num_rows, dtype=np.int64), np.array(["unknown"],
+                                                                                              dtype=object)))
+        coded = [tabular.codes(t.column("ChargeCategory")), raw_provider, tabular.codes(t.column("ServiceName")),
+                 tabular.codes(_first(t, ["ServiceCategory"])), tabular.codes(t.column("ConsumedUnit")),
+                 tabular.codes(_first(t, ["x_UsageType", "SkuMeter", "ChargeDescription"])), _instance_types(t),
+                 tabular.codes(_first(t, ["ResourceType"]))]
         key = self.keys.lookup(coded)
-        region = tabular.codes(_first(t, ["RegionId"]))
-        region = _azure_regions(region, provider)
+        region = _regions(tabular.codes(_first(t, ["RegionId"])), tabular.codes(_first(t, ["RegionName"])), provider)
         account = tabular.codes(_first(t, ["SubAccountId", "BillingAccountId"]))
-        bad = bad_s | bad_e | bad_q | bad_c | bad_p
+        bad = bad_s | bad_e | bad_q | bad_c
         return classify.usage_chunk(self.keys.classes, key, start_ns=start, end_ns=end, quantity=qty, cost=cost,
                                     provider=provider, region=region, service=coded[2], account=account,
                                     source_file=self.name, first_row=first, bad=bad if bad.any() else None,
                                     raw_unit=coded[4])
 
 
-def _azure_regions(region, provider):
-    """Normalise the region names of Azure rows (``West Europe`` -> ``westeurope``)."""
-    rc, ru = region
+def _instance_types(t: pa.Table):
+    """Per row, the instance type a line names: ``x_InstanceType``, else ``SkuPriceDetails``'s
+    ``InstanceType``, else one parsed from ``ChargeDescription`` (codes, categories)."""
+    def parsed(column, fn):
+        return tabular.map_codes(tabular.codes(_first(t, [column])), lambda cats: fn(pd.Series(cats, dtype=object)))
+
+    return tabular.coalesce(tabular.codes(_first(t, ["x_InstanceType"])),
+                            parsed("SkuPriceDetails", classify.sku_instance_type),
+                            parsed("ChargeDescription", classify.instance_type_from_description))
+
+
+def _regions(region_id, region_name, provider):
+    """Each row's region code: ``RegionId``, else ``RegionName`` (Oracle fills only the name), in the
+    provider's spelling (Azure ``East US`` -> ``eastus``; AWS display names -> codes)."""
     pc_, pu = provider
-    azure = np.array([str(p) == "azure" for p in pu] + [False])[pc_]
-    if not azure.any():
-        return region
-    norm = classify.normalise_azure_region(pd.Series(ru, dtype=object)).to_numpy(dtype=object)
-    cats = np.concatenate([ru, norm])
-    codes = np.where(azure & (rc >= 0), rc + len(ru), rc)
-    return tabular._unique_categories(codes, cats)
+    rows = pd.DataFrame({"p": pc_, "i": region_id[0], "n": region_name[0]})
+    triples = rows.drop_duplicates()
+    ids, names = np.append(region_id[1], None), np.append(region_name[1], None)
+    values = [_region_of(str(pu[p]) if p >= 0 else "", ids[i], names[n])
+              for p, i, n in zip(triples["p"], triples["i"], triples["n"])]
+    lut = pd.Series(range(len(triples)), index=pd.MultiIndex.from_frame(triples))
+    codes = lut.reindex(pd.MultiIndex.from_frame(rows)).to_numpy(dtype=np.int64)
+    return tabular.map_codes((codes, np.asarray(values, dtype=object)), lambda cats: cats)
+
+
+def _region_of(provider: str, region_id, region_name):
+    value = region_id if isinstance(region_id, str) and region_id.strip() else region_name
+    if not isinstance(value, str) or not value.strip():
+        return None
+    if provider == "azure":
+        return classify.normalise_azure_region(pd.Series([value])).iloc[0]
+    if provider == "aws" and value is region_name:
+        from carbonlab.io.aws_cur import region_codes
+        code = region_codes([value], "code")[0] or region_codes([value], "location")[0]
+        return code
+    return value.strip()
 
 
 def iter_focus(path, *, lenient: bool = False, batch_rows: int = tabular.BATCH_ROWS) -> Iterator[pd.DataFrame]:

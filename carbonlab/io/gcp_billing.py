@@ -92,6 +92,15 @@ _NO_MODEL_SERVICES = {"Cloud DNS", "Cloud Key Management Service (KMS)", "Secret
                       "Cloud Monitoring", "Cloud Logging", "Identity Platform", "Cloud Scheduler"}
 _MACHINE_SPEC = "compute.googleapis.com/machine_spec"
 
+#: ``usage.unit`` values -> (family, carbonlab unit).  The export's usage units are ``seconds``,
+#: ``byte-seconds`` and ``bytes``; files that carry the pricing units instead (``usage.pricing_unit``:
+#: ``hour``, ``gibibyte hour``, ``gibibyte month``, ``gibibyte``; seen in flattened query exports) are
+#: read with the same rules.
+GCP_UNITS = {"seconds": ("time", "s"), "second": ("time", "s"), "hour": ("time", "h"), "hours": ("time", "h"),
+             "byte-seconds": ("capacity", "byte-s"), "gibibyte hour": ("capacity", "GiB-h"),
+             "gibibyte month": ("month", "GiB-Mo"), "gibibyte-month": ("month", "GiB-Mo"),
+             "bytes": ("data", "byte"), "gibibyte": ("data", "GiB")}
+
 
 def _gpu_models() -> dict[str, str]:
     t = datasets.load_table("coefficients", "gpu_power")
@@ -142,37 +151,47 @@ def gcp_rules(keys: pd.DataFrame) -> pd.DataFrame:
     no_model = svc.isin(_NO_MODEL_SERVICES).to_numpy()
     cls.loc[live & no_model, "note"] = "no physical model for this service"
     live &= ~no_model
+    notes = classify.line_notes(sku, svc, keys["unit"])
+    cls.loc[live & (notes != ""), "note"] = notes[live & (notes != "")]
+    live &= notes == ""
     cluster = sku.str.contains("Kubernetes Clusters|cluster management", case=False).to_numpy()
     cls.loc[live & cluster, "note"] = "no physical model for this usage type (cluster management fee)"
     live &= ~cluster
 
     gpu = sku.str.contains(_GPU).to_numpy()
     cpu = sku.str.contains(_CPU).to_numpy()
-    m = live & (unit == "seconds").to_numpy()
+    family = unit.map(lambda u: GCP_UNITS.get(u, ("other", None))[0]).to_numpy(dtype=object)
+    base = unit.map(lambda u: GCP_UNITS.get(u, ("other", None))[1])
+    m = live & (family == "time")
+    time_unit = base.map({"s": "-s", "h": "-h"}).fillna("")
     cls.loc[m & gpu, "kind"] = "gpu"
-    cls.loc[m & gpu, "unit"] = "GPU-s"
+    cls.loc[m & gpu, "unit"] = "GPU" + time_unit[m & gpu]
     cls.loc[m & gpu, "instance_type"] = gpu_model(sku)[m & gpu]
     c = m & ~gpu & cpu
     cls.loc[c, "kind"] = "compute"
-    cls.loc[c, "unit"] = "vCPU-s"
+    cls.loc[c, "unit"] = "vCPU" + time_unit[c]
     cls.loc[c, "instance_type"] = keys["machine_type"][c]
-    cls.loc[m & ~gpu & ~cpu, "note"] = "seconds of a resource without a CPU or GPU"
-    m = live & (unit == "byte-seconds").to_numpy()
+    cls.loc[m & ~gpu & ~cpu, "note"] = "time of a resource without a CPU or GPU"
+    m = live & (family == "capacity")
     memory = classify.is_memory(sku) & ~cpu
     cls.loc[m & memory, "kind"] = "memory"
     cls.loc[m & ~memory, "kind"] = "storage"
-    cls.loc[m, "unit"] = "byte-s"
+    cls.loc[m, "unit"] = base[m]
+    m = live & (family == "month")
+    cls.loc[m, "kind"] = "storage"
+    cls.loc[m, "unit"] = "GB-Mo"
+    cls.loc[m, "factor"] = 1.073741824  # GiB-months in decimal GB-months (IEC 80000-13)
     storage = (cls["kind"] == "storage").to_numpy()
     sc, guessed = classify.storage_class(sku, svc)
     cls.loc[storage, "storage_class"] = sc[storage]
     cls.loc[storage, "storage_class_guessed"] = guessed[storage]
-    m = live & (unit == "bytes").to_numpy()
+    m = live & (family == "data")
     net = classify.is_network(sku) | (sku.str.contains(_NETWORK_CCF) & ~sku.str.contains(classify._INBOUND_WORDS)
                                       ).to_numpy()
     cls.loc[m & net, "kind"] = "network"
-    cls.loc[m & net, "unit"] = "byte"
+    cls.loc[m & net, "unit"] = base[m & net]
     cls.loc[m & ~net, "note"] = "data volume that is not transfer out of a data centre"
-    m = live & ~unit.isin(["seconds", "byte-seconds", "bytes"]).to_numpy()
+    m = live & (family == "other")
     cls.loc[m, "note"] = "unit not modelled: " + keys["unit"].fillna("none").astype(str)[m]
     cls["replication"] = classify.replication_factor(pd.Series("gcp", index=keys.index), svc, sku)
     unknown = (cls["kind"] == "unknown").to_numpy()

@@ -8,20 +8,20 @@ distinct value, not once per row.
 
 Parsing rules (the same for every format)
 -----------------------------------------
-* **Numbers**: decimal text or a numeric column; an empty cell is missing.
+* **Missing values**: an empty cell, or the literal ``NULL`` (:data:`NULL_TOKENS`).
+* **Numbers**: decimal text or a numeric column; a missing cell is missing.
   Anything else is an error naming the file, the 1-based data row and the
   column (or, with ``lenient=True``, a row flag the reader turns into an
   ``unattributed`` row).
 * **Date-times**: ISO 8601 with or without a UTC offset, BigQuery's
-  ``2025-01-01 00:00:00 UTC``, or (for Azure's exports) US ``MM/DD/YYYY``.
+  ``2025-01-01 00:00:00 UTC``, or US ``MM/DD/YYYY`` (Azure's exports) and
+  ``M/D/YY`` (spreadsheet-saved files, e.g. the FOCUS specification's examples).
   A value without an offset is taken as UTC: all four export formats state
   their times in UTC.  Each column must use one format throughout.
 """
 
 from __future__ import annotations
 
-import csv
-import gzip
 import json
 from pathlib import Path
 from typing import Iterator
@@ -30,29 +30,25 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.csv as pacsv
 import pyarrow.json as pajson
 import pyarrow.parquet as pq
+
+from carbonlab.io import _files
 
 #: Default number of rows per batch (memory per batch is a few hundred MB at most).
 BATCH_ROWS = 1_000_000
 
 _NS = {"s": 1_000_000_000, "ms": 1_000_000, "us": 1_000, "ns": 1}
 
+#: Cell texts that mean "no value" in the CSV exports seen in the wild: empty, and the literal
+#: ``NULL`` that database-backed exporters write (the FinOps Foundation's FOCUS sample data).
+NULL_TOKENS = ["", "NULL", "null"]
+
 
 def file_format(path) -> str:
-    """``parquet``, ``csv`` or ``jsonl`` from the file name (``.gz`` allowed for text files)."""
-    name = Path(path).name.lower()
-    if name.endswith(".gz"):
-        name = name[:-3]
-    if name.endswith((".parquet", ".pq")):
-        return "parquet"
-    if name.endswith((".jsonl", ".ndjson", ".json")):
-        return "jsonl"
-    if name.endswith((".csv", ".txt")):
-        return "csv"
-    raise ValueError(f"{Path(path).name}: cannot tell the file format from its name "
-                     "(expected .csv, .csv.gz, .parquet, .jsonl or .jsonl.gz)")
+    """``parquet``, ``csv``, ``jsonl`` or ``json`` from the name, else from the first bytes
+    (:func:`carbonlab.io._files.file_format`)."""
+    return _files.file_format(path)
 
 
 def _flatten(table: pa.Table) -> pa.Table:
@@ -63,11 +59,16 @@ def _flatten(table: pa.Table) -> pa.Table:
 
 
 def _first_json_record(path) -> dict:
-    opener = gzip.open if str(path).endswith(".gz") else open
-    with opener(path, "rt", encoding="utf-8") as f:
-        for line in f:
-            if line.strip():
+    if _files.file_format(path) == "json":
+        records = _files.json_records(path)
+        return records[0] if records else {}
+    text = _files.head(path).decode("utf-8-sig", errors="replace")
+    for line in text.splitlines():
+        if line.strip():
+            try:
                 return json.loads(line)
+            except ValueError as exc:
+                raise _files.FileError(f"{Path(path).name}: row 1 is not a JSON object ({exc})") from None
     return {}
 
 
@@ -87,12 +88,9 @@ def column_names(path) -> list[str]:
     if fmt == "parquet":
         schema = pq.read_schema(path)
         return _flatten(schema.empty_table()).column_names
-    if fmt == "jsonl":
+    if fmt in ("jsonl", "json"):
         return _dotted(_first_json_record(path))
-    with pa.input_stream(str(path), compression="detect") as f:
-        head = f.read(1 << 16).decode("utf-8-sig", errors="replace")
-    first = head.splitlines()[0] if head else ""
-    return next(csv.reader([first]), [])
+    return _files.csv_columns(path)
 
 
 def _rebatch(batches, batch_rows: int) -> Iterator[pa.Table]:
@@ -199,14 +197,16 @@ def _iter_tables(path, columns, *, batch_rows, json_schema):
     elif fmt == "csv":
         have = set(column_names(path))
         wanted = [c for c in columns if c in have]
-        convert = pacsv.ConvertOptions(include_columns=wanted, column_types={c: pa.string() for c in wanted},
-                                       null_values=[""], strings_can_be_null=True, quoted_strings_can_be_null=True,
-                                       auto_dict_encode=True, auto_dict_max_cardinality=1 << 30)
-        read = pacsv.ReadOptions(block_size=64 << 20, use_threads=True)
-        stream = pa.input_stream(str(path), compression="detect")
-        reader = pacsv.open_csv(stream, read_options=read, convert_options=convert)
-        for t in _rebatch(reader, batch_rows):
+        for t in _files.iter_csv(path, wanted, null_values=NULL_TOKENS, batch_rows=batch_rows,
+                                 block_size=64 << 20, rebatch=_rebatch):
             yield t, None
+    elif fmt == "json":
+        records = _files.json_records(path)
+        for start in range(0, len(records), batch_rows):
+            part = records[start:start + batch_rows]
+            table = pa.Table.from_pylist(part, schema=json_schema) if json_schema is not None \
+                else pa.Table.from_pylist(part)
+            yield _flatten(table), None
     else:
         read = pajson.ReadOptions(block_size=64 << 20, use_threads=True)
         parse = pajson.ParseOptions(explicit_schema=json_schema,
@@ -240,18 +240,18 @@ def codes(column) -> tuple[np.ndarray, np.ndarray]:
                                   c.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
                                   for c in column.chunks])
             cats = np.asarray(dictionary.to_pylist(), dtype=object)
-            return _unique_categories(idx, cats)
+            return unique_categories(idx, cats)
         column = column.combine_chunks()
     if pa.types.is_dictionary(column.type):
         idx = column.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
-        return _unique_categories(idx, np.asarray(column.dictionary.to_pylist(), dtype=object))
+        return unique_categories(idx, np.asarray(column.dictionary.to_pylist(), dtype=object))
     if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
         column = pc.cast(column, pa.string())
     enc = column.dictionary_encode()
     return codes(enc)
 
 
-def _unique_categories(idx: np.ndarray, cats: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def unique_categories(idx: np.ndarray, cats: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Make categories unique and non-null (remapping codes)."""
     if len(cats) == 0:
         return idx, cats
@@ -267,6 +267,33 @@ def _unique_categories(idx: np.ndarray, cats: np.ndarray) -> tuple[np.ndarray, n
         uniq = np.delete(uniq, null_at)
     out = np.where(idx >= 0, remap[np.clip(idx, 0, None)], -1)
     return out, uniq
+
+
+_unique_categories = unique_categories  # the old private name, until every reader uses the public one
+
+
+def map_codes(pair: tuple[np.ndarray, np.ndarray], fn) -> tuple[np.ndarray, np.ndarray]:
+    """Apply ``fn`` (categories -> new values, None where none) to a (codes, categories) pair.
+
+    Rows whose category maps to None become missing (-1); the result's
+    categories are made unique.
+    """
+    c, cats = pair
+    mapped = np.asarray(list(fn(np.asarray(cats, dtype=object))), dtype=object) if len(cats) else cats
+    valid = np.array([isinstance(v, str) and v != "" for v in mapped] + [False])
+    c = np.where(valid[c], c, -1)
+    return unique_categories(c, np.where(valid[:-1], mapped, None) if len(cats) else mapped)
+
+
+def coalesce(*pairs: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Per row, the first non-missing value of several (codes, categories) pairs."""
+    codes = np.full(len(pairs[0][0]), -1, dtype=np.int64)
+    cats: list = []
+    for c, u in pairs:
+        take = (codes < 0) & (c >= 0)
+        codes = np.where(take, c + len(cats), codes)
+        cats.extend(np.asarray(u, dtype=object).tolist())
+    return unique_categories(codes, np.asarray(cats, dtype=object))
 
 
 def strings(column) -> np.ndarray:
@@ -320,7 +347,7 @@ def _parse_time_strings(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     s = pd.Series(values, dtype=object).str.strip()
     s = s.str.replace(r"\s+UTC$", "+00:00", regex=True)
     attempts = [dict(format="ISO8601"), dict(format="%m/%d/%Y"), dict(format="%m/%d/%Y %H:%M:%S"),
-                dict(format="%m/%d/%Y %I:%M:%S %p")]
+                dict(format="%m/%d/%Y %I:%M:%S %p"), dict(format="%m/%d/%y")]
     best = None
     for kw in attempts:
         t = pd.to_datetime(s, utc=True, errors="coerce", **kw)

@@ -153,7 +153,7 @@ def test_unknown_format_is_named(tmp_path):
 # file, a required column to drop (as the file names it), the name the error gives
 MISSING = [
     ("fjordline_focus10.csv.gz", "ConsumedUnit", "ConsumedUnit"),
-    ("fjordline_aws_cur.csv.gz", "pricing/unit", "pricing/unit"),
+    ("fjordline_aws_cur.csv.gz", "lineItem/UsageAmount", "lineItem/UsageAmount"),   # pricing/unit: inferred
     ("fjordline_azure_ea.csv.gz", "UnitOfMeasure", "UnitOfMeasure"),
 ]
 
