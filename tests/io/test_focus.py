@@ -109,3 +109,104 @@ def test_csv_and_parquet_read_the_same(tmp_path):
     a = carbonlab.read_focus(tmp_path / "a.csv").drop(columns="source_file")
     b = carbonlab.read_focus(tmp_path / "a.parquet").drop(columns="source_file")
     pd.testing.assert_frame_equal(a, b, check_dtype=False)
+
+
+# --- FOCUS in the wild (issue "Real exports", class 4) ---------------------------------------------
+WILD = {"BillingAccountId": "1", "ChargePeriodStart": "2024-09-18 22:00:00", "ChargePeriodEnd": "2024-09-18 23:00:00",
+        "ChargeCategory": "Usage", "ProviderName": "AWS", "ServiceName": "Amazon Elastic Compute Cloud",
+        "ServiceCategory": "Compute", "RegionId": "us-east-1", "ConsumedQuantity": "1", "ConsumedUnit": "Hours",
+        "BilledCost": "1.0"}
+
+
+def _wild(tmp_path, rows, *, extra=(), drop=(), name="wild.csv", raw_lines=None):
+    path = tmp_path / name
+    frame = pd.DataFrame([{**WILD, **r} for r in rows])
+    frame = frame.reindex(columns=[c for c in list(WILD) + list(extra) if c not in drop] +
+                          [c for c in frame.columns if c not in WILD and c not in extra])
+    frame.to_csv(path, index=False, na_rep="NULL")       # the FinOps Foundation sample's NULL token
+    return path
+
+
+def test_null_tokens_and_a_credit_without_quantity(tmp_path):
+    # FOCUS-Sample-Data writes NULL for missing values; a credit has no ConsumedQuantity (FOCUS 1.2: null
+    # unless ChargeCategory is Usage): "not usage", never a parse error
+    path = _wild(tmp_path, [{"ChargeDescription": "$0.096 per On Demand Linux m5.large Instance Hour"},
+                            {"ChargeCategory": "Credit", "ConsumedQuantity": None, "ConsumedUnit": None,
+                             "BilledCost": "-5.0"}])
+    u = carbonlab.read_focus(path)
+    assert u["kind"].tolist() == ["compute", "unknown"] and u["quantity"].iloc[0] == 2.0   # m5.large: 2 vCPU
+    assert u["note"].iloc[1] == "not usage (Credit)" and u["cost"].sum() == pytest.approx(-4.0)
+
+
+def test_instance_type_from_sku_price_details_not_from_resource_type(tmp_path):
+    path = _wild(tmp_path, [{"SkuPriceDetails": '{"InstanceType": "m6i.large", "OperatingSystem": "Linux"}',
+                             "ResourceType": "EC2 Instance"},
+                            {"ResourceType": "instance"}], extra=["SkuPriceDetails", "ResourceType"])
+    u = carbonlab.read_focus(path)
+    assert (u["instance_type"].iloc[0], u["quantity"].iloc[0]) == ("m6i.large", 2.0)
+    assert u["note"].iloc[1] == "instance hours without an instance type"
+
+
+@pytest.mark.parametrize("columns, version", [
+    (["InvoiceId"], "1.2"), (["ServiceProviderName", "HostProviderName", "ProviderName"], "1.3"),
+    (["ServiceProviderName", "HostProviderName"], "1.4-draft"), (["SkuMeter"], "1.1"), ([], "1.0"),
+])
+def test_versions(columns, version):
+    from carbonlab.io.focus import focus_version
+
+    base = ["ChargePeriodStart", "ConsumedQuantity", "BilledCost"]
+    assert focus_version(base + columns) == version
+
+
+def test_focus_13_and_14_draft_read_the_host_provider(tmp_path):
+    rows = [{"ChargeDescription": "$0.096 per On Demand Linux m5.large Instance Hour", "HostProviderName": "AWS",
+             "ServiceProviderName": "AWS", "AllocatedMethodId": None}]
+    path = _wild(tmp_path, rows, drop=["ProviderName"], name="draft.csv")
+    from carbonlab.io import describe_format
+
+    assert describe_format(path) == "FinOps FOCUS 1.4-draft"
+    u = carbonlab.read(path)
+    assert (u["provider"].iloc[0], u["quantity"].iloc[0]) == ("aws", 2.0)
+
+
+@pytest.mark.parametrize("row, kind, quantity", [
+    # Azure managed disk: disk-months of the tier, P6 = 64 GiB (Azure managed disk types)
+    ({"ProviderName": "Microsoft", "RegionId": "eastus", "ServiceName": "Virtual Machines", "ConsumedUnit": "Units/Month",
+      "ConsumedQuantity": "2", "ChargeDescription": "Premium SSD Managed Disks - P6 LRS - US East"},
+     "storage", 2 * 64 * 1.073741824 / 1000 * 24 * 30),
+    ({"ProviderName": "Microsoft", "RegionId": "eastus", "ServiceName": "Storage", "ConsumedUnit": "GB/Month",
+      "ConsumedQuantity": "1000", "ChargeDescription": "Tables - LRS Data Stored"}, "storage", 1000 / 1000 * 24 * 30),
+    # AWS Lambda "Total Compute" in Seconds: GB-seconds, 1 vCPU per 1,769 MB
+    ({"ServiceName": "AWS Lambda", "ConsumedUnit": "Seconds", "ConsumedQuantity": "1769",
+      "ChargeDescription": "AWS Lambda - Total Compute - US West (Oregon)-Tier-1"}, "compute", 1000 / 3600),
+    # Fargate vCPU and memory in plain Hours
+    ({"ServiceName": "Amazon Elastic Container Service", "ConsumedQuantity": "4",
+      "ChargeDescription": "AWS Fargate - vCPU  - US West 2 (Oregon)"}, "compute", 4.0),
+    ({"ServiceName": "Amazon Elastic Container Service", "ConsumedQuantity": "8",
+      "ChargeDescription": "AWS Fargate - Memory  - US West 2 (Oregon)"}, "memory", 8.0),
+    # Azure SQL Database "4 vCore" hours: 4 vCPU-hours each
+    ({"ProviderName": "Microsoft", "RegionId": "westeurope", "ServiceName": "SQL Database",
+      "ChargeDescription": "SQL Database Single General Purpose - Compute Gen5 - 4 vCore", "ConsumedQuantity": "10"},
+     "compute", 40.0),
+    ({"ServiceName": "Amazon Elastic Compute Cloud", "ConsumedUnit": "GB Hours", "ConsumedQuantity": "8",
+      "ChargeDescription": "Instance Memory"}, "memory", 8.0),
+])
+def test_units_seen_in_real_focus_files(tmp_path, row, kind, quantity):
+    if row.get("ConsumedUnit") in ("Units/Month", "GB/Month"):   # a month's charge: September, 30 days
+        row = {"ChargePeriodStart": "2024-09-01 00:00:00", "ChargePeriodEnd": "2024-10-01 00:00:00", **row}
+    u = carbonlab.read_focus(_wild(tmp_path, [row]))
+    cube = carbonlab.usage_cube(u)
+    assert u["kind"].iloc[0] == kind
+    assert sum(kind_totals(cube).values()) == pytest.approx(quantity, rel=1e-12)
+
+
+def test_spreadsheet_dates(tmp_path):
+    # the FOCUS specification's SaaS example: 4/1/25 (M/D/YY)
+    path = _wild(tmp_path, [{"ChargePeriodStart": "4/1/25", "ChargePeriodEnd": "5/1/25"}])
+    u = carbonlab.read_focus(path)
+    assert u["start"].iloc[0] == pd.Timestamp("2025-04-01T00:00Z") and u["end"].iloc[0] == pd.Timestamp("2025-05-01T00:00Z")
+
+
+def test_unknown_provider_is_reported_not_an_error(tmp_path):
+    u = carbonlab.read_focus(_wild(tmp_path, [{"ProviderName": "Acme Co", "ConsumedUnit": "Server Hours"}]))
+    assert (u["provider"].iloc[0], u["note"].iloc[0]) == ("unknown", "provider not modelled: Acme Co")
