@@ -254,7 +254,7 @@ def aws_rules(keys: pd.DataFrame) -> pd.DataFrame:
     cls.loc[usage & (notes != ""), "note"] = notes[usage & (notes != "")]
     live = usage & (notes == "")
     fam = unit.str.lower().map(_UNIT_FAMILY).fillna("other").to_numpy(dtype=object)
-    lam = ut.str.contains("Lambda-GB-Second|Lambda-Provisioned-GB-Second", case=False).to_numpy()
+    lam = ut.str.contains("Lambda-GB-Second|Lambda-Provisioned-GB-Second|Lambda-Edge-GB-Second", case=False).to_numpy()
     fam = np.where(lam & np.isin(fam, ["lambda", "seconds"]), "lambda", fam)
     fam = np.where((fam == "seconds") & ~lam, "other", fam)
 
@@ -267,6 +267,7 @@ def aws_rules(keys: pd.DataFrame) -> pd.DataFrame:
     m = live & (fam == "instance")
     known = attrs["known"].to_numpy()
     vcpu = np.where(known, attrs["vcpu"].to_numpy(), report_vcpu)
+    vcpu = np.where(np.isfinite(vcpu), vcpu, attrs["vcpu_by_size"].to_numpy())   # a type the table lacks
     ok = m & np.isfinite(vcpu) & (vcpu > 0)
     cls.loc[ok, "kind"] = "compute"
     cls.loc[ok, "unit"] = "vCPU-h"

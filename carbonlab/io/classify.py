@@ -85,14 +85,14 @@ UNIT_ALIASES = {
     "lambda-gb-seconds": ("GB-s", "capacity_seconds"), "lambda-gb-second": ("GB-s", "capacity_seconds"),
     "seconds": ("s", "seconds"), "second": ("s", "seconds"),
     "acu-hours": ("ACU-h", "acu"), "acu-hr": ("ACU-h", "acu"),
-    "ocpu hours": ("OCPU-h", "ocpu"), "ocpu per hour": ("OCPU-h", "ocpu"),
     "units/month": ("1/Mo", "units_month"),
 }
 #: Unit families and what each means: ``instance`` instance-hours (x vCPU of the type); ``vcpu``,
 #: ``gpu`` as billed; ``capacity_time`` GB-hours, ``capacity_month`` GB-months, ``capacity_seconds``
 #: GB-seconds (memory, or Lambda vCPU time); ``data`` GB moved; ``seconds`` plain seconds (AWS Lambda's
-#: "Total Compute" in FOCUS, which are GB-seconds); ``acu`` Aurora Capacity Unit hours; ``ocpu`` Oracle
-#: OCPU-hours; ``units_month`` unit-months (Azure managed disks: disk-months of the meter's tier).
+#: "Total Compute" in FOCUS, which are GB-seconds); ``acu`` Aurora Capacity Unit hours; ``units_month``
+#: unit-months (Azure managed disks: disk-months of the meter's tier).  Oracle's units (OCPU hours) are
+#: read by :func:`carbonlab.io.oci.oci_rules`.
 
 _MEMORY_WORDS = re.compile(r"\b(?:ram|memory)\b", re.I)
 _NETWORK_WORDS = re.compile(r"transfer|egress|data-?bytes|bandwidth|aws-out-bytes|xfer-out", re.I)
@@ -212,6 +212,8 @@ FEE_USAGE = re.compile(r"SoftwareUsage|software usage|ExtendedSupport|Extended S
 DOUBLE_COUNT_USAGE = re.compile(r"EMR-EKS-EC2|ECS-EC2-(?:GB|vCPU)-Hours|HostBoxUsage", re.I)
 #: Services whose data volumes leave from edge locations, not from a region (CCF excludes CloudFront).
 CDN_SERVICES = ("AmazonCloudFront", "Amazon CloudFront")
+#: Lambda@Edge runs in the AWS region nearest the viewer, which the line names; it is Lambda compute.
+LAMBDA_EDGE = re.compile(r"Lambda-Edge-GB-Second", re.I)
 
 
 def line_notes(usage_type: pd.Series, service: pd.Series, unit: pd.Series) -> np.ndarray:
@@ -240,8 +242,8 @@ def line_notes(usage_type: pd.Series, service: pd.Series, unit: pd.Series) -> np
     notes = np.full(len(ut), "", dtype=object)
     rules = [
         (ut.str.contains(NO_MODEL_USAGE), "no physical model for this usage type"),
-        (svc.isin(CDN_SERVICES), "no physical model: CDN delivery from edge locations, not a region "
-                                 "(CCF excludes CloudFront)"),
+        (svc.isin(CDN_SERVICES) & ~ut.str.contains(LAMBDA_EDGE),
+         "no physical model: CDN delivery from edge locations, not a region (CCF excludes CloudFront)"),
         (ut.str.contains(DOUBLE_COUNT_USAGE), "excluded: would double count EC2 instance hours (CCF skips it)"),
         (ut.str.contains(FEE_USAGE), "excluded: a fee per unit of hardware billed in its own line"),
         (ut.str.contains("Dollar") | (unit.fillna("").astype(str) == "Dollar"), "not usage (support charge)"),
@@ -369,7 +371,8 @@ def instance_attributes(provider: pd.Series, instance_type: pd.Series) -> pd.Dat
     -------
     pandas.DataFrame
         ``vcpu`` [1], ``gpu_count`` [1], ``burstable_baseline`` (fraction, NaN
-        if not burstable), ``known`` (bool), on the same index.
+        if not burstable), ``known`` (bool), and ``vcpu_by_size`` [1] (AWS
+        types from their size name, :func:`aws_vcpu_by_size`), on the same index.
     """
     inst = instances()
     keys = pd.MultiIndex.from_arrays([provider.fillna("").astype(str).to_numpy(),
@@ -380,7 +383,28 @@ def instance_attributes(provider: pd.Series, instance_type: pd.Series) -> pd.Dat
                         "burstable_baseline": found["burstable_baseline"].to_numpy(dtype=float)},
                        index=provider.index)
     out["known"] = out["vcpu"].notna()
+    out["vcpu_by_size"] = np.where(provider.fillna("").astype(str).to_numpy() == "aws",
+                                   aws_vcpu_by_size(instance_type), np.nan)
     return out
+
+
+_AWS_SIZE = re.compile(r"^[a-z][a-z0-9-]*\.(\d*)(x?)large$")
+
+
+def aws_vcpu_by_size(instance_type: pd.Series) -> np.ndarray:
+    """vCPUs of an AWS instance type from its size name: ``large`` 2, ``xlarge`` 4, ``Nxlarge`` 4N.
+
+    AWS doubles vCPUs at each size step of a family; 516 of the 527 ``large``
+    and ``xlarge`` types of the shipped instance table follow the rule, the
+    exceptions being previous generations (c1, m2, hs1, d2 and c4 at 8xlarge)
+    and the HPC and Redshift types, all of which the table lists.  Used only
+    for types the table lacks (new ones, such as ``m7i-flex.xlarge``); their
+    compute has no platform, so no embodied estimate, which the footprint
+    reports.  NaN for other sizes (nano ... medium, metal).
+    """
+    found = instance_key(instance_type).str.extract(_AWS_SIZE)
+    n = pd.to_numeric(found[0].replace("", "1"), errors="coerce")
+    return np.where(found[1] == "x", 4.0 * n, np.where(found[1] == "", 2.0, np.nan)).astype(float)
 
 
 def is_network(text: pd.Series) -> np.ndarray:

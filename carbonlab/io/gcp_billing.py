@@ -44,6 +44,7 @@ accessed 2026-11-22.
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 from pathlib import Path
@@ -267,17 +268,35 @@ def _credits(column) -> tuple[np.ndarray, np.ndarray]:
     c, cats = tabular.codes(column)
     per_cat = []
     for text in cats:
-        s, k = 0.0, []
+        items = _literal(text)
+        if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+            per_cat.append((0.0, _UNPARSEABLE))
+            continue
         try:
-            for item in json.loads(text) or []:
-                s += float(item.get("amount") or 0.0)
-                k.append(str(item.get("type") or item.get("name") or "credit"))
-        except (ValueError, TypeError, AttributeError):
-            pass
-        per_cat.append((s, "+".join(k)))
+            s = sum(float(i.get("amount") or 0.0) for i in items)
+        except (TypeError, ValueError):
+            per_cat.append((0.0, _UNPARSEABLE))
+            continue
+        per_cat.append((s, "+".join(str(i.get("type") or i.get("name") or "credit") for i in items)))
     per_cat.append((0.0, ""))
     arr = np.asarray(per_cat, dtype=object)
     return arr[c, 0].astype(float), arr[c, 1]
+
+
+_UNPARSEABLE = "\x00unparseable"
+
+
+def _literal(text):
+    """A credits cell as JSON, or as the Python-style text some exporters write
+    (``[{'name': 'X', 'amount': -1.5}]``, project Koku's test exports); None if neither."""
+    try:
+        return json.loads(text)
+    except (TypeError, ValueError):
+        pass
+    try:
+        return ast.literal_eval(text)     # literals only: never evaluates code
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return None
 
 
 _NUMERIC_FIELDS = ("cost", "usage.amount", "usage.amount_in_pricing_units")
@@ -389,13 +408,20 @@ class _GcpReader:
                                      bad=bad if bad.any() else None, raw_unit=coded[3])
         if "credits" in self.cols:
             amount, kinds = _credits(self._col(t, "credits"))
+            unparseable = kinds == _UNPARSEABLE
+            if unparseable.any() and not self.lenient:
+                i = int(np.flatnonzero(unparseable)[0])
+                raise tabular.ParseError(f"{self.name}: row {first + i}, column {self.cols['credits']}: cannot parse "
+                                         "the credits (neither JSON nor a list of records)")
+            kinds = np.where(unparseable, "unparseable value (lenient)", kinds)
             has = (amount != 0) | (kinds != "")
             if has.any():
                 base = chunk.iloc[:t.num_rows]
                 rows = base.loc[has].copy()
                 notes = pd.Series(kinds[has], dtype=object).replace("", "credit")
+                notes = ("not usage (credit: " + notes + ")").where(~unparseable[has], notes)
                 rows["kind"] = pd.Categorical(["unknown"] * int(has.sum()))
-                rows["note"] = pd.Categorical(("not usage (credit: " + notes + ")").to_numpy())
+                rows["note"] = pd.Categorical(notes.to_numpy())
                 rows["quantity"] = 0.0
                 rows["unit"] = pd.Categorical([None] * int(has.sum()), categories=["credit"])
                 rows["cost"] = amount[has]

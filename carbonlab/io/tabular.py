@@ -252,21 +252,20 @@ def codes(column) -> tuple[np.ndarray, np.ndarray]:
 
 
 def unique_categories(idx: np.ndarray, cats: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Make categories unique and non-null (remapping codes)."""
+    """Make categories unique and non-null (remapping codes); a blank string is missing, as an empty
+    CSV cell is (Parquet files written with non-null string columns hold ``""`` for missing values)."""
     if len(cats) == 0:
         return idx, cats
     as_list = cats.tolist()
-    if None not in as_list and len(set(as_list)) == len(as_list):  # already unique (Arrow dictionaries are)
+    blank = [c is None or (isinstance(c, str) and not c.strip()) for c in as_list]
+    if not any(blank) and len(set(as_list)) == len(as_list):  # already unique (Arrow dictionaries are)
         return idx, cats
-    uniq, inverse = np.unique(np.asarray([("\x00" if c is None else str(c)) for c in cats], dtype=object),
-                              return_inverse=True)
-    remap = inverse.astype(np.int64)
-    if "\x00" in uniq:  # a null inside the dictionary
-        null_at = int(np.flatnonzero(uniq == "\x00")[0])
-        remap = np.where(remap == null_at, -1, remap - (remap > null_at))
-        uniq = np.delete(uniq, null_at)
+    first: dict[str, int] = {}
+    remap = np.empty(len(as_list), dtype=np.int64)
+    for i, (c, b) in enumerate(zip(as_list, blank)):
+        remap[i] = -1 if b else first.setdefault(str(c), len(first))
     out = np.where(idx >= 0, remap[np.clip(idx, 0, None)], -1)
-    return out, uniq
+    return out, np.asarray(list(first), dtype=object)
 
 
 _unique_categories = unique_categories  # the old private name, until every reader uses the public one
