@@ -8,9 +8,9 @@ Methodology, methodology, list_methodologies
     Methodologies as values and the preset ones.
 usage_cube
     A UsageTable aggregated on time x region x service.
-read, read_focus, read_aws_cur, read_gcp_billing, read_azure_costs
+read, read_focus, read_aws_cur, read_gcp_billing, read_azure_costs, read_oci_cost
     Billing exports (FOCUS, AWS CUR legacy and 2.0, GCP billing, Azure cost
-    details) to a UsageTable; ``read`` detects the format.
+    details, Oracle Cloud cost reports) to a UsageTable; ``read`` detects the format.
 list_datasets, load_table, data_card
     Shipped reference data.
 read_electricitymaps, read_watttime, read_intensity_csv
@@ -33,7 +33,7 @@ __version__ = "0.1.0"
 from carbonlab.cube import usage_cube
 from carbonlab.datasets import data_card, list_datasets, load_table
 from carbonlab.footprint import FootprintChain, compare, estimate, summary, to_tidy, unattributed_table
-from carbonlab.io import read, read_aws_cur, read_azure_costs, read_focus, read_gcp_billing
+from carbonlab.io import read, read_aws_cur, read_azure_costs, read_focus, read_gcp_billing, read_oci_cost
 from carbonlab.methodology import Methodology, list_methodologies, methodology
 from carbonlab.intensity import grid_intensity, profile_signal, to_resolution
 from carbonlab.io.electricitymaps import read_electricitymaps
@@ -47,7 +47,7 @@ from carbonlab import accessor  # noqa: F401  (registers ds.carbon)
 __all__ = [
     "FootprintChain", "Methodology", "compare", "data_card", "estimate", "list_datasets",
     "list_methodologies", "load_table", "methodology", "read", "read_aws_cur", "read_azure_costs", "read_focus",
-    "read_gcp_billing", "summary", "to_tidy", "unattributed_table", "usage_cube",
+    "read_gcp_billing", "read_oci_cost", "summary", "to_tidy", "unattributed_table", "usage_cube",
     "decompose", "rerun", "sweep", "tornado", "total", "totals", "variants",
     "cfe_score", "grid_intensity", "hourly_matching", "market_factor", "profile_signal", "read_electricitymaps",
     "read_intensity_csv", "read_watttime", "siler_evans", "to_resolution",

@@ -16,7 +16,7 @@ from typing import Callable
 import pandas as pd
 import xarray as xr
 
-from carbonlab import __version__, embodied, energy, facility, grid, intensity, schema, sites, water
+from carbonlab import __version__, embodied, energy, facility, grid, hardware, intensity, schema, sites, water
 from carbonlab.cube import usage_cube
 from carbonlab.methodology import Methodology, methodology as get_methodology
 from carbonlab.schema import BASIS, COMPONENT, METHODOLOGY, REGION, TIME
@@ -42,7 +42,8 @@ def _energy_ccf(ds: xr.Dataset, m: Methodology):
                           dim=pd.Index(list(schema.COMPONENTS), name=COMPONENT), coords="minimal",
                           compat="override")
     energy_it[COMPONENT].attrs = {"long_name": "IT component"}
-    return {"energy_it": schema.set_attrs(energy_it, "energy_it", model="ccf")}, []
+    notes = hardware.coefficient_notes(ds["provider"].values, m.coefficient_set)   # fallback watts (OCI)
+    return {"energy_it": schema.set_attrs(energy_it, "energy_it", model="ccf")}, notes
 
 
 def _facility_pue(ds: xr.Dataset, m: Methodology):

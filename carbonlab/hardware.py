@@ -15,6 +15,7 @@ import pandas as pd
 
 from carbonlab import datasets, embodied
 from carbonlab.energy import ccf_memory_beyond_benchmark, ccf_watts
+from carbonlab.sites import FALLBACK_PREFIX
 
 #: Burstable AWS families are cut from the platform of the closest standard family: CCF's
 #: methodology page says "largest instance in the closest family" (microsite/docs/HowItWorks/
@@ -227,6 +228,45 @@ def boavizta_assumed(records: pd.DataFrame) -> list[str]:
     generic = sorted(k for k in keys.unique() if k in boa.index and boa.loc[k, "platform"] == "generic")
     return [f"{p}:{t} embodied (boavizta): no row in the platforms table, generic server from the instance "
             f"table ({boa.loc[(p, t), 'server_kg']:.1f} kg)" for p, t in generic]
+
+
+#: Coefficient tables a usage cube reads per provider (file stem, what its rows give).
+PROVIDER_TABLES = (("cpu_power", "watts per vCPU"), ("cpu_fallback", "fallback watts per vCPU"),
+                   ("gpu_power", "watts per GPU"))
+
+
+def coefficient_notes(providers, coefficient_set: str) -> list[str]:
+    """The ``assumed`` notes of providers whose hardware coefficients are carbonlab fallbacks.
+
+    CCF publishes no coefficients for some clouds (OCI); the shipped tables give them documented
+    fallback rows whose ``source`` starts with :data:`carbonlab.sites.FALLBACK_PREFIX`.  A footprint whose
+    usage comes from such a provider records it once per provider and table.
+
+    Parameters
+    ----------
+    providers : sequence of str
+        The providers of a footprint (e.g. its ``provider`` coordinate).
+    coefficient_set : str
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> coefficient_notes(["aws", "oci", "oci"], "ccf_2026")[0][:58]
+    'oci watts per vCPU (ccf_2026): carbonlab fallback, OCI has'
+    """
+    notes = []
+    wanted = sorted({str(p) for p in providers})
+    for stem, what in PROVIDER_TABLES:
+        t = datasets.load_table("coefficients", stem)
+        t = t[(t["coefficient_set"] == coefficient_set) & t["provider"].isin(wanted)]
+        fb = t[t["source"].astype(str).str.startswith(FALLBACK_PREFIX)]
+        for provider, grp in fb.groupby("provider"):
+            rule = grp["source"].iloc[0].split(" <- ")[0].removeprefix(FALLBACK_PREFIX + ": ")
+            notes.append(f"{provider} {what} ({coefficient_set}): carbonlab fallback, {rule} ({stem}.csv)")
+    return notes
 
 
 def gpu_coefficients(records: pd.DataFrame, coefficient_set: str) -> pd.DataFrame:

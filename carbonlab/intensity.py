@@ -28,7 +28,9 @@ Sources
     One annual value per region (GSF Real Time Cloud: Electricity Maps
     average, WattTime marginal).  Annual only.
 ``ccf_factors``
-    Cloud Carbon Footprint's annual factor tables (location average only).
+    Cloud Carbon Footprint's annual factor tables (location average only); a
+    cloud CCF has no table for (OCI) takes the mean of CCF's factors of the
+    regions in the same grid zone, else of CCF's ``Unknown`` factors (recorded).
 ``grid_profiles``
     The shipped hourly profiles (``datasets/grid_profiles``): month x
     weekday/weekend x local hour, scaled to each calendar year's anchor;
@@ -134,7 +136,10 @@ def ccf_factors(hours, regions, providers, bases):
     """Cloud Carbon Footprint's annual factor tables (location-based average only).
 
     A region missing from CCF's table gets CCF's ``Unknown`` factor of its
-    cloud, as CCF does (``estimateCo2``); each such region is recorded.
+    cloud, as CCF does (``estimateCo2``); a cloud CCF has no table for (OCI)
+    gets the mean of CCF's factors of the regions of the same grid zone (the
+    regions dataset), else the mean of CCF's ``Unknown`` factors.  Each such
+    region is recorded.
     """
     if list(bases) != ["location_average"]:
         raise ValueError("CCF's factor tables give location_average only")
@@ -146,10 +151,28 @@ def ccf_factors(hours, regions, providers, bases):
     for i, (p, r) in enumerate(zip(providers, regions)):
         if (p, r) in lut:
             values[0, i, 0] = lut[(p, r)]
-        else:
+        elif (p, "Unknown") in lut:
             values[0, i, 0] = lut[(p, "Unknown")]
             assumed.append(f"{p}:{r} grid: not in CCF's table, CCF's Unknown factor used")
+        else:
+            values[0, i, 0], note = _ccf_other_cloud(p, r, lut)
+            assumed.append(note)
     return values, assumed
+
+
+def _ccf_other_cloud(provider, region, lut):
+    """CCF factor of a cloud CCF has no table for (OCI): the mean of CCF's factors of the regions in the
+    region's grid zone, else the mean of CCF's ``Unknown`` factors of its clouds; (value, note)."""
+    table = _regions()
+    zone = table["grid_zone"].get((provider, region))
+    same = ([lut[k] for k, z in table["grid_zone"].items() if z == zone and k in lut]
+            if isinstance(zone, str) else [])
+    if same:
+        return float(np.mean(same)), (f"{provider}:{region} grid: CCF has no {provider} table; mean of CCF's "
+                                      f"factors of the {len(same)} regions in grid zone {zone} used")
+    unknown = [v for (p, k), v in lut.items() if k == "Unknown"]
+    return float(np.mean(unknown)), (f"{provider}:{region} grid: CCF has no {provider} table and no region of "
+                                     f"its zone {zone}; mean of CCF's Unknown factors of {len(unknown)} clouds used")
 
 
 # ----------------------------------------------------------------------------------------- profiles

@@ -27,7 +27,7 @@ UNATTRIBUTED = "unattributed"
 
 CUBE_DIMS = (TIME, REGION, SERVICE)
 
-PROVIDERS = ("aws", "gcp", "azure")
+PROVIDERS = ("aws", "gcp", "azure", "oci")
 
 #: Usage kinds a record can have.
 KINDS = ("compute", "gpu", "memory", "storage", "network", "unknown")

@@ -3,11 +3,12 @@
 =====================  ====================================  =====================================
 format                 module                                 told apart by the columns
 =====================  ====================================  =====================================
-FinOps FOCUS 1.0-1.2   :mod:`carbonlab.io.focus`              ``ChargePeriodStart``, ``ConsumedQuantity``
+FinOps FOCUS 1.0-1.4   :mod:`carbonlab.io.focus`              ``ChargePeriodStart``, ``ConsumedQuantity``
 AWS CUR (legacy)       :mod:`carbonlab.io.aws_cur`            ``lineItem/UsageType``
 AWS CUR 2.0            :mod:`carbonlab.io.aws_cur`            ``line_item_usage_type``
 GCP billing export     :mod:`carbonlab.io.gcp_billing`        ``usage_start_time`` and ``sku.description``
 Azure cost details     :mod:`carbonlab.io.azure_costs`        ``MeterCategory`` (also camelCase, localised)
+OCI cost report        :mod:`carbonlab.io.oci`                ``lineItem/intervalUsageStart``, ``usage/billedQuantity``
 =====================  ====================================  =====================================
 
 :func:`read` detects the format, logs which one it chose (logger
@@ -24,14 +25,15 @@ from typing import Iterator
 
 import pandas as pd
 
-from carbonlab.io import aws_cur, azure_costs, focus, gcp_billing, tabular
+from carbonlab.io import aws_cur, azure_costs, focus, gcp_billing, oci, tabular
 from carbonlab.io.aws_cur import read_aws_cur
 from carbonlab.io.azure_costs import read_azure_costs
 from carbonlab.io.focus import read_focus
 from carbonlab.io.gcp_billing import read_gcp_billing
+from carbonlab.io.oci import read_oci_cost
 
 __all__ = ["read", "iter_read", "detect_format", "describe_format", "read_focus", "read_aws_cur", "read_gcp_billing",
-           "read_azure_costs", "FORMATS"]
+           "read_azure_costs", "read_oci_cost", "FORMATS"]
 
 log = logging.getLogger("carbonlab.io")
 
@@ -41,6 +43,7 @@ FORMATS = {
     "aws_cur": (read_aws_cur, aws_cur.iter_aws_cur, "AWS Cost and Usage Report"),
     "gcp_billing": (read_gcp_billing, gcp_billing.iter_gcp_billing, "Google Cloud Billing export"),
     "azure_costs": (read_azure_costs, azure_costs.iter_azure_costs, "Azure cost details export"),
+    "oci_cost": (read_oci_cost, oci.iter_oci_cost, "Oracle Cloud Infrastructure cost report"),
 }
 
 
@@ -67,6 +70,12 @@ def detect_format(path) -> str:
         return "gcp_billing"
     if azure_costs.looks_like_azure(cols):
         return "azure_costs"
+    if oci.looks_like_oci(cols):
+        return "oci_cost"
+    if {"lineitemid", "starttime", "measurements"} <= lower or {"lineitemid", "measurements"} <= lower:
+        raise ValueError(f"{Path(path).name}: Google Cloud's legacy billing file export (JSON with lineItemId and "
+                         "measurements, retired in 2019), which has no region per line; export the BigQuery "
+                         "billing table instead")
     if {"chargeperiodstart", "chargetype", "provider"} <= lower:
         raise ValueError(f"{Path(path).name}: FOCUS 0.5 columns (ChargeType, Provider, Region): a pre-release draft "
                          "that FOCUS 1.0 renamed and completed (ChargeCategory, ProviderName, RegionId, "
@@ -74,10 +83,11 @@ def detect_format(path) -> str:
     if cols and sum(_looks_like_data(c) for c in cols) > len(cols) / 2:
         raise ValueError(f"{Path(path).name}: the first line looks like data, not column names (is the header "
                          f"missing?); first values: {cols[:4]}")
-    raise ValueError(f"{Path(path).name}: not a FOCUS export, nor an AWS CUR, GCP billing or Azure cost details "
-                     "export: cannot tell the format from its columns (looked for FOCUS ChargePeriodStart + "
+    raise ValueError(f"{Path(path).name}: not a FOCUS export, nor an AWS CUR, GCP billing, Azure cost details or OCI "
+                     "cost report: cannot tell the format from its columns (looked for FOCUS ChargePeriodStart + "
                      "ConsumedQuantity, CUR lineItem/UsageType or line_item_usage_type, GCP usage_start_time + "
-                     f"sku.description, Azure MeterCategory + UnitOfMeasure); first columns: {cols[:8]}")
+                     "sku.description, Azure MeterCategory, OCI lineItem/intervalUsageStart); first columns: "
+                     f"{cols[:8]}")
 
 
 def _looks_like_data(value: str) -> bool:

@@ -44,7 +44,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from carbonlab.io import classify, tabular
+from carbonlab.io import classify, oci, tabular
 
 REQUIRED = ["ChargePeriodStart", "ChargePeriodEnd", "ServiceName", "ChargeCategory", "ConsumedQuantity",
             "ConsumedUnit", "BilledCost"]
@@ -103,11 +103,6 @@ def _families(unit: pd.Series) -> tuple[pd.Series, np.ndarray]:
 #: of AWS Fargate and Azure Container Instances, whose meters say which).
 _VCPU_HOURS = re.compile(r"Fargate-vCPU-Hours|Fargate - (?:ARM - )?vCPU|vCPU Duration", re.I)
 _MEMORY_HOURS = re.compile(r"Fargate-GB-Hours|Fargate - (?:ARM - )?Memory|Memory Duration", re.I)
-#: Oracle OCPUs: "an OCPU is defined as the CPU capacity equivalent of one physical core" with two
-#: hardware threads (vCPUs) on x86 and one on Arm (Ampere A1) (Oracle, "Compute Shapes").
-OCPU_VCPU_X86 = 2.0
-OCPU_VCPU_ARM = 1.0
-_ARM_SHAPES = re.compile(r"\bA[12]\b|Ampere|\bArm\b", re.I)
 
 
 def focus_rules(keys: pd.DataFrame) -> pd.DataFrame:
@@ -153,7 +148,7 @@ def focus_rules(keys: pd.DataFrame) -> pd.DataFrame:
         cls.loc[m, "kind"] = kind
         cls.loc[m, "unit"] = unit[m]
         cls.loc[m, "instance_type"] = named[m]
-    _per_unit_compute(cls, live, family, usage_type)
+    _per_unit_compute(cls, live, family)
     lam = (usage_type.str.contains("Lambda", case=False) | (svc == "AWS Lambda")).to_numpy()
     m = live & np.isin(family, ["capacity_seconds", "seconds"]) & lam
     cls.loc[m, "kind"] = "compute"
@@ -164,7 +159,7 @@ def focus_rules(keys: pd.DataFrame) -> pd.DataFrame:
     m = live & (family == "capacity_seconds") & ~lam
     cls.loc[m, "kind"] = "memory"
     cls.loc[m, "unit"] = unit[m]
-    _capacity(cls, live, family, unit, usage_type, provider, keys)
+    _capacity(cls, live, family, unit, usage_type)
     network = (keys["service_category"].fillna("") == "Networking").to_numpy() | classify.is_network(usage_type)
     m = live & (family == "data")
     cls.loc[m & network, "kind"] = "network"
@@ -184,6 +179,12 @@ def focus_rules(keys: pd.DataFrame) -> pd.DataFrame:
     unknown = (cls["kind"] == "unknown").to_numpy()
     cls.loc[unknown, "unit"] = raw_unit[unknown]
     cls.loc[unknown, "factor"] = 1.0
+    # Oracle's lines follow the rules of its own cost report (the SKU's measure, OCPUs per shape)
+    m = is_usage & (provider == "oci").to_numpy()
+    if m.any():
+        rules = oci.oci_rules(pd.DataFrame({"service": svc[m], "description": usage_type[m], "unit": raw_unit[m],
+                                            "unit_readable": None}))
+        cls.loc[m, list(classify.CLASS_COLUMNS)] = rules[list(classify.CLASS_COLUMNS)].to_numpy()
     return cls
 
 
@@ -220,6 +221,9 @@ def _instances(cls, m, provider, keys) -> None:
     pick = {c: np.where(use_resource, resource_attrs[c].to_numpy(dtype=float), attrs[c].to_numpy(dtype=float))
             for c in ("vcpu", "gpu_count", "burstable_baseline")}
     known = attrs["known"].to_numpy(dtype=bool) | use_resource
+    by_size = ~known & np.isfinite(attrs["vcpu_by_size"].to_numpy(dtype=float))   # a type the table lacks
+    pick["vcpu"] = np.where(by_size, attrs["vcpu_by_size"].to_numpy(dtype=float), pick["vcpu"])
+    known |= by_size
     ok = m & known
     cls.loc[ok, "kind"] = "compute"
     cls.loc[ok, "unit"] = "vCPU-h"
@@ -232,20 +236,15 @@ def _instances(cls, m, provider, keys) -> None:
     cls.loc[unknown & named.isna().to_numpy(), "note"] = "instance hours without an instance type"
 
 
-def _per_unit_compute(cls, live, family, usage_type) -> None:
-    """Aurora Capacity Unit hours and Oracle OCPU hours as vCPU-hours."""
+def _per_unit_compute(cls, live, family) -> None:
+    """Aurora Capacity Unit hours as vCPU-hours."""
     m = live & (family == "acu")
     cls.loc[m, "kind"] = "compute"
     cls.loc[m, "unit"] = "vCPU-h"
     cls.loc[m, "factor"] = classify.AURORA_VCPU_PER_ACU
-    m = live & (family == "ocpu")
-    cls.loc[m, "kind"] = "compute"
-    cls.loc[m, "unit"] = "vCPU-h"
-    arm = usage_type.str.contains(_ARM_SHAPES).to_numpy()
-    cls.loc[m, "factor"] = np.where(arm, OCPU_VCPU_ARM, OCPU_VCPU_X86)[m]
 
 
-def _capacity(cls, live, family, unit, usage_type, provider, keys) -> None:
+def _capacity(cls, live, family, unit, usage_type) -> None:
     """GB-hours (memory or storage), GB-months and disk-months (storage)."""
     memory = classify.is_memory(usage_type)
     m = live & (family == "capacity_time")
@@ -253,11 +252,6 @@ def _capacity(cls, live, family, unit, usage_type, provider, keys) -> None:
     cls.loc[m & ~memory, "kind"] = "storage"
     cls.loc[m, "unit"] = unit[m]
     m = live & (family == "capacity_month")
-    # Oracle prices outbound transfer per GB in monthly tiers ("GB Months"): GB moved, not GB stored
-    moved = m & (provider == "oci").to_numpy() & classify.is_network(usage_type)
-    cls.loc[moved, "kind"] = "network"
-    cls.loc[moved, "unit"] = "GB"
-    m &= ~moved
     cls.loc[m, "kind"] = "storage"
     cls.loc[m, "unit"] = "GB-Mo"
     gib = (unit == "GiB-Mo").to_numpy()
@@ -361,6 +355,8 @@ def _region_of(provider: str, region_id, region_name):
         return None
     if provider == "azure":
         return classify.normalise_azure_region(pd.Series([value])).iloc[0]
+    if provider == "oci":
+        return oci.normalise_oci_region(pd.Series([value])).iloc[0]
     if provider == "aws" and value is region_name:
         from carbonlab.io.aws_cur import region_codes
         code = region_codes([value], "code")[0] or region_codes([value], "location")[0]

@@ -10,6 +10,10 @@ Files written (all tidy, one row per entity):
 * ``pue_regional.csv``   CCF's GCP trailing-twelve-month PUE per region
 * ``ccf_emission_factors.csv``  CCF's grid factors in g/kWh
 
+OCI (provider ``oci``) has no CCF coefficients: every table gets documented carbonlab fallback rows for it,
+their ``source`` starting with ``carbonlab fallback:`` (:data:`FALLBACK`), which carbonlab records in a
+footprint's ``assumed`` list (see the data card).
+
 Sources: CCF's npm packages ``@cloud-carbon-footprint/aws@0.15.0`` / ``azure@1.8.0`` (read with node);
 CCF's GCP constants at commit b7a049c (not on npm; recorded in the project's reference copy
 ``gcp_constants.json``, read here as a source file); ``cloud-carbon-footprint/ccf-coefficients`` outputs at
@@ -28,7 +32,7 @@ import re
 from decimal import Decimal
 from pathlib import Path
 
-from _buildlib import DATASETS, SHARED, ccf_npm_dump, dec, write_csv
+from _buildlib import DATASETS, SHARED, ccf_npm_dump, dec, fmt, write_csv
 
 OUT = DATASETS / "coefficients"
 GCP_CONSTANTS = SHARED / "reference-data" / "ccf" / "gcp_constants.json"
@@ -165,8 +169,50 @@ PROVIDER_PUE = {
 }
 
 
+#: Prefix of the ``source`` of every row that is a carbonlab fallback rather than a published value; the
+#: package reads it (``carbonlab.sites.FALLBACK_PREFIX``) to record the fallback in a footprint's ``assumed``.
+FALLBACK = "carbonlab fallback: "
+#: Providers CCF publishes coefficients for, and the providers that get fallback rows.
+CCF_PROVIDERS = ("aws", "gcp", "azure")
+FALLBACK_PROVIDERS = ("oci",)
+OCI_TABLE_RULE = (FALLBACK + "OCI has no CCF coefficients; AWS's row used (the fullest per-architecture table; "
+                  "OCI runs the same Intel and AMD generations) <- ")
+OCI_GPU_RULE = FALLBACK + "OCI has no CCF coefficients; AWS's row used (the same GPU models) <- "
+OCI_MEAN_RULE = FALLBACK + "OCI has no CCF or provider value; mean of the aws, gcp, azure values of this set"
+#: OCI storage services by analogy with the AWS service of the same kind (CCF has no OCI rules).  Patterns match
+#: the cost report's ``product/Description`` (e.g. ``Object Storage - Storage``, ``Block Volume - Storage``).
+OCI_REPLICATION_ANALOGY = [
+    ("Object Storage", "S3", "Object Storage stores data redundantly across fault or availability domains"),
+    ("Archive Storage", "S3", "Archive Storage is an Object Storage tier"),
+    ("Block Volume", "EC2_EBS_VOLUME", "block volumes and boot volumes, as EBS volumes"),
+    ("File Storage", "EFS", "File Storage, as EFS"),
+    ("", "DEFAULT", "every other service"),
+]
+
+
 def _f(x) -> float:
     return float(x)
+
+
+def _oci_copy(rows: list[dict], rule: str = OCI_TABLE_RULE) -> list[dict]:
+    """OCI fallback rows: AWS's rows of each set, re-labelled, their source saying so."""
+    return [dict(r, provider="oci", source=rule + r["source"]) for r in rows if r["provider"] == "aws"]
+
+
+def _oci_means(rows: list[dict], group: tuple[str, ...]) -> list[dict]:
+    """OCI fallback rows: per group (set, name), the mean of the three CCF providers' values (exact decimals)."""
+    out, seen = [], {}
+    for r in rows:
+        if r["provider"] in CCF_PROVIDERS:
+            seen.setdefault(tuple(r[g] for g in group), []).append(r)
+    for key, grp in seen.items():
+        if {r["provider"] for r in grp} != set(CCF_PROVIDERS):
+            continue                      # a provider-specific constant (GKE, Composer): OCI has no such service
+        mean = sum(dec(r["value"]) for r in grp) / len(grp)
+        out.append(dict(grp[0], provider="oci", value=mean.normalize(),
+                        source=OCI_MEAN_RULE + " (" + ", ".join(f"{r['provider']} {fmt(dec(r['value']).normalize())}"
+                                                                for r in grp) + ")"))
+    return out
 
 
 def cpu_power(ccf: dict, gcp: dict) -> tuple[list[dict], list[dict]]:
@@ -219,6 +265,8 @@ def cpu_power(ccf: dict, gcp: dict) -> tuple[list[dict], list[dict]]:
             memory_gb_per_chip=sum(r["memory_gb_per_chip"] for r in own) / n,
             source=f"carbonlab: mean over the {n} ccf_2026 {provider} architectures of cpu_power.csv "
                    "(CCF's AWS/Azure rule: the average of the table)"))
+    rows += _oci_copy(rows)
+    fallback += _oci_copy(fallback)
     return rows, fallback
 
 
@@ -241,7 +289,7 @@ def gpu_power(ccf: dict, gcp: dict) -> list[dict]:
             rows.append(dict(coefficient_set="ccf_2026", provider=provider, gpu_model=m,
                              min_watts=float(IDLE_RATIO * board_w), max_watts=float(board_w),
                              source=note + "; min = 0.12 x max (Teads idle ratio)"))
-    return rows
+    return rows + _oci_copy(rows, OCI_GPU_RULE)
 
 
 def constants(ccf: dict, gcp: dict) -> list[dict]:
@@ -267,9 +315,9 @@ def constants(ccf: dict, gcp: dict) -> list[dict]:
     rows.append(dict(coefficient_set="ccf_2020", provider="gcp", name="gcp_vcpus_per_cloud_composer_environment",
                      value=14, units="1", source=common + " GCP_VCPUS_PER_CLOUD_COMPOSER_ENVIRONMENT"))
     for provider, (value, src) in PROVIDER_PUE.items():
-        rows.append(dict(coefficient_set="provider_2024", provider=provider, name="pue_fleet", value=value,
+        rows.append(dict(coefficient_set="provider_2024", provider=provider, name="pue_fleet", value=dec(value),
                          units="1", source=src))
-    return rows
+    return rows + _oci_means(rows, ("coefficient_set", "name"))
 
 
 def replication(ccf: dict, gcp: dict) -> list[dict]:
@@ -281,6 +329,10 @@ def replication(ccf: dict, gcp: dict) -> list[dict]:
         table, src = rf[provider]
         rows.append(dict(provider=provider, service=service, usage_type_pattern=pattern,
                          replication=int(table[const]), source=f"{src} ({const})"))
+    aws_rf, src = rf["aws"]
+    for pattern, const, why in OCI_REPLICATION_ANALOGY:
+        rows.append(dict(provider="oci", service="", usage_type_pattern=pattern, replication=int(aws_rf[const]),
+                         source=f"{FALLBACK}OCI has no CCF rules; by analogy with AWS {const} ({why}) <- {src}"))
     return rows
 
 

@@ -19,6 +19,12 @@ copied below as :data:`CCF_ZONES`; ``--ccf-node-modules DIR`` checks the copy ag
 provider's published location, and the annual intensities of the GSF rows of the same zone.  Columns
 ``intensity_source`` and ``location_source`` say where each row's values come from.
 
+Extension (OCI as a fourth provider): the Oracle Cloud Infrastructure regions of ``_oci_regions.py`` (Oracle's
+region table; city coordinates from GeoNames; the Electricity Maps zone of the city), with the annual
+intensities of the GSF rows of the same zone by the same rule as the added regions; where the zone has no GSF
+row, the marginal value of the same-city region's WattTime region.  No PUE, WUE, CFE or market values: Oracle
+publishes none per region in the sources we searched.
+
 Usage::
 
     python datasets/build/build_regions.py [--source Cloud_Region_Metadata.csv]
@@ -31,6 +37,7 @@ import csv
 from pathlib import Path
 
 from _buildlib import DATASETS, SHARED, write_csv
+from _oci_regions import oci_rows
 
 OUT = DATASETS / "regions" / "regions.csv"
 SOURCE = SHARED / "reference-data" / "real-time-cloud" / "Cloud_Region_Metadata.csv"
@@ -39,7 +46,7 @@ COLUMNS = ["provider", "region", "name", "country", "latitude", "longitude", "gr
            "pue", "pue_year", "wue", "wue_year", "cfe", "cfe_year", "intensity_average", "intensity_marginal",
            "intensity_year", "market_intensity", "market_year", "intensity_source", "location_source"]
 
-PROVIDERS = {"Amazon Web Services": "aws", "Google Cloud": "gcp", "Microsoft Azure": "azure"}
+PROVIDERS = {"Amazon Web Services": "aws", "Google Cloud": "gcp", "Microsoft Azure": "azure"}  # GSF's names
 
 #: Country (ISO 3166-1 alpha-2) of regions whose rows carry no Electricity Maps zone, from their location.
 COUNTRY_NO_ZONE = {
@@ -335,6 +342,24 @@ def _zone_intensities(zone: str, wt: str | None, zones: dict):
     return avg, mar, year, wt, note
 
 
+def gsf_watttime_values(path: Path) -> dict:
+    """Per WattTime region: (marginal, year) from GSF's rows, the year chosen as for zones (OCI rows only)."""
+    mar_col = "grid-carbon-intensity-marginal-consumption-annual"
+    by_wt: dict = {}
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        for row in csv.DictReader(fh):
+            wt, mar = row["wt-region-id"].strip(), _num(row[mar_col])
+            if wt and mar is not None:
+                by_wt.setdefault(wt, {}).setdefault(int(row["year"]), set()).add(mar)
+    out = {}
+    for wt, years in by_wt.items():
+        year = GSF_ZONE_YEAR if GSF_ZONE_YEAR in years else max(years)
+        if len(years[year]) > 1:
+            raise SystemExit(f"GSF WattTime region {wt} {year}: different marginal values {sorted(years[year])}")
+        out[wt] = (years[year].pop(), year)
+    return out
+
+
 def ccf_regions(path: Path = CCF_EMISSION_FACTORS) -> set:
     with open(path, encoding="utf-8", newline="") as fh:
         return {(r["provider"], r["region_key"] or r["region"]) for r in csv.DictReader(fh)}
@@ -408,9 +433,11 @@ def check_ccf_zones(node_modules: str) -> None:
 
 
 def build(path: Path) -> list[dict]:
-    """All rows of ``regions.csv``: GSF's regions (corrected) and CCF's regions GSF does not list."""
+    """All rows of ``regions.csv``: GSF's regions (corrected), CCF's regions GSF does not list, OCI's regions."""
     rows = extend(build_gsf(path), path)
-    order = {"aws": 0, "gcp": 1, "azure": 2}
+    rows += [dict(dict.fromkeys(COLUMNS), **r)
+             for r in oci_rows(gsf_zone_values(path), _zone_intensities, gsf_watttime_values(path))]
+    order = {"aws": 0, "gcp": 1, "azure": 2, "oci": 3}
     rows.sort(key=lambda r: (order[r["provider"]], r["region"]))
     return rows
 

@@ -137,3 +137,33 @@ def test_instance_type_in_a_charge_description():
         "$0.34 per On Demand Linux c5.2xlarge Instance Hour", "USD 0.023 per db.t3.micro Single-AZ instance hour",
         "Virtual Machines Dv2/DSv2 Series - D11 v2/DS11 v2 - US East 2", "AWS Fargate - vCPU - US West 2 (Oregon)"]))
     assert found.tolist() == ["c5.2xlarge", "db.t3.micro", "Standard_D11_v2", None]
+
+
+def test_aws_vcpu_by_size_against_the_instance_table():
+    # the size rule against every large/xlarge AWS type the shipped table lists (AWS's own vCPU counts)
+    from carbonlab import load_table
+
+    t = load_table("instances")
+    t = t[(t["provider"] == "aws") & t["instance_type"].str.contains(r"\.\d*x?large$")]
+    rule = classify.aws_vcpu_by_size(t["instance_type"])
+    agree = (rule == t["vcpu"].to_numpy())
+    exceptions = set(t.loc[~agree, "instance_type"].str.split(".").str[0])
+    assert agree.mean() > 0.97
+    assert exceptions <= {"c1", "c4", "d2", "ds2", "hpc6a", "hs1", "m2", "ra3"}   # previous generations, HPC, Redshift
+
+
+def test_new_instance_type_is_placed_by_its_size(tmp_path):
+    # m7i-flex.xlarge (4 vCPU, EC2 documentation) is not in the shipped table: placed by the size rule,
+    # with no platform (the footprint reports the compute without an embodied estimate)
+    f = _focus(tmp_path, [{"ServiceName": "Amazon Elastic Compute Cloud", "ConsumedUnit": "Hours",
+                           "ChargeDescription": "$0.19152 per On Demand Linux m7i-flex.xlarge Instance Hour"}])
+    assert (f["kind"].iloc[0], f["quantity"].iloc[0], f["instance_type"].iloc[0]) == ("compute", 4.0,
+                                                                                      "m7i-flex.xlarge")
+    cube = carbonlab.usage_cube(f)
+    assert float(cube["vcpu_hours_unknown_platform"].sum()) == 4.0
+
+
+def test_lambda_at_edge_is_lambda_compute_in_its_region(tmp_path):
+    u = _cur(tmp_path, [{"lineItem/UsageType": "USW2-Lambda-Edge-GB-Second", "lineItem/ProductCode": "AmazonCloudFront",
+                         "pricing/unit": "Lambda-GB-Second", "lineItem/UsageAmount": 1769.0}])
+    assert (u["kind"].iloc[0], u["quantity"].iloc[0]) == ("compute", pytest.approx(1000 / 3600))
