@@ -10,6 +10,12 @@ import numpy as np
 from carbonlab.schema import BASIS, COMPONENT, REGION, SERVICE, TIME
 
 
+def _plain(text) -> str:
+    """A name from a bill as literal text: ``$`` would start matplotlib's mathtext (and a bad formula fails
+    the figure)."""
+    return str(text).replace("$", r"\$")
+
+
 def _caption(fig, fp, extra=""):
     text = (f"carbonlab footprint, methodology {fp.attrs.get('methodology')!r} "
             f"(v{fp.attrs.get('methodology_version')}). {extra}").strip()
@@ -41,7 +47,7 @@ def region_hour_heatmap(fp, basis: str | None = None, ax=None):
     else:
         fig = ax.figure
     im = ax.imshow(by_hour.values, aspect="auto", cmap="YlOrRd")
-    ax.set_yticks(range(by_hour.sizes[REGION]), [f"{r} ({p})" for r, p in
+    ax.set_yticks(range(by_hour.sizes[REGION]), [_plain(f"{r} ({p})") for r, p in
                                                   zip(by_hour[REGION].values, by_hour["provider"].values)])
     ax.set_xticks(range(0, 24, 2), [f"{h:02d}" for h in range(0, 24, 2)])
     ax.set_xlabel("hour of day [h, UTC]")
@@ -76,7 +82,7 @@ def stacked_by_service(fp, basis: str | None = None, freq: str = "MS", top: int 
     total = op.sel({BASIS: basis}, drop=True) + fp["co2e_embodied"]
     da = total.sum([d for d in total.dims if d not in (TIME, SERVICE)]).resample({TIME: freq}).sum() / 1e6
     order = np.argsort(-da.sum(TIME).values)
-    names = [str(s) for s in da[SERVICE].values[order]]
+    names = [_plain(s) for s in da[SERVICE].values[order]]
     values = da.values[:, order]
     if len(names) > top:
         values = np.column_stack([values[:, : top - 1], values[:, top - 1:].sum(axis=1)])
@@ -193,7 +199,7 @@ def world_map(fp=None, basis: str = "location_average", ax=None):
     sc = ax.scatter(lon, lat, c=value, s=sizes, cmap="RdYlGn_r", edgecolors="0.2", linewidths=0.5, vmin=0)
     for x, y, text in zip(lon, lat, labels):
         if np.isfinite(x) and np.isfinite(y):
-            ax.annotate(text, (x, y), xytext=(4, 3), textcoords="offset points", fontsize=7)
+            ax.annotate(_plain(text), (x, y), xytext=(4, 3), textcoords="offset points", fontsize=7)
     ax.set_xlabel("longitude [degree_east]")
     ax.set_ylabel("latitude [degree_north]")
     ax.set_title(f"Cloud regions by grid carbon intensity ({basis.replace('_', ' ')})")
