@@ -16,7 +16,19 @@ from pathlib import Path
 SAMPLE = ("sample_org", "fjordline_focus.parquet")
 
 
-def _run(path: Path, methodology: str, out: Path, *, label: str) -> dict:
+def _methodology(args):
+    """The methodology a command asks for: a preset by name, or a TOML file given explicitly."""
+    from carbonlab.methodology import from_toml, methodology
+
+    path = getattr(args, "methodology_file", None)
+    if path is not None:
+        if not path.is_file():
+            raise FileNotFoundError(f"{path}: no such file")
+        return from_toml(path.read_text(), name=path.name)
+    return methodology(args.methodology)
+
+
+def _run(path: Path, methodology, out: Path, *, label: str, lenient: bool = False) -> dict:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -33,8 +45,9 @@ def _run(path: Path, methodology: str, out: Path, *, label: str) -> dict:
     steps.update()
     steps.set_postfix_str("usage cube")
     chain = FootprintChain.from_methodology(methodology)
+    _warn_duplicates(path)
     # any supported export; read in batches straight into the cube (files larger than memory too)
-    cube = usage_cube(path, progress=True, **chain.methodology.cube_options)
+    cube = usage_cube(path, progress=True, lenient=lenient, **chain.methodology.cube_options)
     steps.update()
     steps.set_postfix_str("footprint")
     fp = chain.run(cube)
@@ -42,7 +55,7 @@ def _run(path: Path, methodology: str, out: Path, *, label: str) -> dict:
     out.mkdir(parents=True, exist_ok=True)
     steps.set_postfix_str("netCDF")
     encoding = {v: {"zlib": True, "complevel": 4} for v in fp.data_vars if fp[v].dtype.kind == "f"}
-    fp.attrs["history"] = f"carbonlab {label} {path.name} --methodology {methodology}"
+    fp.attrs["history"] = f"carbonlab {label} {path.name} --methodology {chain.methodology.id}"
     fp.to_netcdf(out / "footprint.nc", encoding=encoding)
     steps.update()
     steps.set_postfix_str("tables")
@@ -65,6 +78,19 @@ def _run(path: Path, methodology: str, out: Path, *, label: str) -> dict:
     return s
 
 
+def _warn_duplicates(path: Path) -> None:
+    """Say how many lines of an AWS CUR repeat an earlier line item (they are counted as billed)."""
+    from carbonlab.io import aws_cur, detect_format
+
+    if detect_format(path) != "aws_cur":
+        return
+    dup = aws_cur.duplicate_line_items(path)
+    if len(dup):
+        print(f"carbonlab: warning: {path.name}: {len(dup):,} line(s) repeat an earlier line item (first: row "
+              f"{dup['row'].iloc[0]} repeats row {dup['first_row'].iloc[0]}; identity LineItemId + TimeInterval): "
+              "they are counted twice", file=sys.stderr)
+
+
 def _nothing_placed(path: Path, unattributed, out: Path) -> str:
     """One line saying that no record of a file could be placed, and the main reasons."""
     records = int(unattributed["records"].sum())
@@ -84,7 +110,8 @@ def _print_summary(s: dict, fp, out: Path) -> None:
         print(f"  CO2e {basis:<16}{t:>14,.3f} t")
     print(f"  CO2e embodied        {s['co2e_embodied_t']:>14,.3f} t")
     print(f"  water                {s['water_l']:>14,.0f} L")
-    print(f"  unattributed         {s['unattributed_records']:>14,d} records, {s['unattributed_cost']:,.2f} cost")
+    print(f"  unattributed         {s['unattributed_records']:>14,d} records, {s['unattributed_cost']:,.2f} "
+          f"{s.get('currency') or 'cost'}")
     print(f"  top regions ({s['basis_of_ranking']}): " + ", ".join(f"{r} {t:.2f} t" for r, t in s["top_regions"]))
     print("  top services: " + ", ".join(f"{r} {t:.2f} t" for r, t in s["top_services"]))
     print(f"  assumptions: {len(json.loads(fp.attrs['assumed']))} (see attrs['assumed'] in footprint.nc)")
@@ -100,16 +127,21 @@ def _report(footprint: Path, out: Path, kernel: str) -> None:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="carbonlab", description="How a cloud bill becomes a carbon number.")
+    parser.add_argument("--debug", action="store_true", help="show Python tracebacks (for bug reports)")
     sub = parser.add_subparsers(dest="command", required=True)
     demo = sub.add_parser("demo", help="run the main job on the shipped sample organisation")
     demo.add_argument("--out", type=Path, default=Path("carbonlab-demo"))
-    demo.add_argument("--methodology", default="carbonlab")
-    est = sub.add_parser("estimate", help="estimate the footprint of a billing export (FOCUS, AWS CUR legacy or "
-                                         "2.0, GCP billing export, Azure cost details; detected)")
-    est.add_argument("file", type=Path)
-    est.add_argument("--methodology", default="carbonlab")
-    est.add_argument("--out", type=Path, required=True)
+    demo.add_argument("--methodology", default="carbonlab", help="a preset (carbonlab methodologies)")
     demo.add_argument("--no-report", action="store_true", help="skip report.html (needs a Jupyter kernel)")
+    est = sub.add_parser("estimate", help="estimate the footprint of a billing export (FOCUS, AWS CUR legacy or "
+                                         "2.0, GCP billing export, Azure cost details, OCI cost report; detected)")
+    est.add_argument("file", type=Path)
+    est.add_argument("--methodology", default="carbonlab", help="a preset (carbonlab methodologies)")
+    est.add_argument("--methodology-file", type=Path, help="a methodology TOML file of your own (instead of a preset)")
+    est.add_argument("--out", type=Path, required=True)
+    est.add_argument("--lenient", action="store_true",
+                     help="leave unparseable values and usage outside the bill's span unattributed instead of "
+                          "stopping")
     rep = sub.add_parser("report", help="render the HTML report of a footprint.nc (papermill + nbconvert)")
     rep.add_argument("file", type=Path)
     rep.add_argument("--out", type=Path, default=Path("report.html"))
@@ -117,28 +149,43 @@ def main(argv=None) -> int:
     sub.add_parser("methodologies", help="list the preset methodologies")
     args = parser.parse_args(argv)
     try:
-        if args.command == "methodologies":
-            from carbonlab import list_methodologies, methodology
-
-            for name in list_methodologies():
-                print(f"{name:<16} {methodology(name).description}")
-            return 0
-        if args.command == "demo":
-            from carbonlab.datasets import dataset_path
-
-            _run(dataset_path(*SAMPLE), args.methodology, args.out, label="demo")
-            if not args.no_report:
-                _report(args.out / "footprint.nc", args.out / "report.html", "python3")
-        elif args.command == "report":
-            _report(args.file, args.out, args.kernel)
-        else:
-            if not args.file.is_file():
-                raise FileNotFoundError(f"{args.file}: no such file")
-            _run(args.file, args.methodology, args.out, label="estimate")
-    except (ValueError, KeyError, FileNotFoundError, OSError, RuntimeError) as exc:
+        return _command(args)
+    except (ValueError, KeyError, FileNotFoundError, OSError, RuntimeError, MemoryError) as exc:
+        if args.debug:
+            raise
         msg = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
-        print(f"carbonlab: error: {msg}", file=sys.stderr)
+        print(f"carbonlab: error: {str(msg).splitlines()[0] if str(msg) else type(exc).__name__}", file=sys.stderr)
         return 2
+    except Exception as exc:  # noqa: BLE001 -- never a traceback for the user; --debug shows it
+        if args.debug:
+            raise
+        print(f"carbonlab: internal error: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''} "
+              "(run again with --debug and report it)", file=sys.stderr)
+        return 3
+
+
+def _command(args) -> int:
+    if args.command == "methodologies":
+        from carbonlab import list_methodologies, methodology
+
+        for name in list_methodologies():
+            print(f"{name:<16} {methodology(name).description}")
+        return 0
+    if args.command == "demo":
+        from carbonlab.datasets import dataset_path
+
+        _run(dataset_path(*SAMPLE), _methodology(args), args.out, label="demo")
+        if not args.no_report:
+            _report(args.out / "footprint.nc", args.out / "report.html", "python3")
+    elif args.command == "report":
+        if not args.file.is_file():
+            raise FileNotFoundError(f"{args.file}: no such file")
+        _report(args.file, args.out, args.kernel)
+    else:
+        if not args.file.is_file():
+            raise FileNotFoundError(f"{args.file}: no such file")
+        m = _methodology(args)       # a wrong name is reported before any work
+        _run(args.file, m, args.out, label="estimate", lenient=args.lenient)
     return 0
 
 

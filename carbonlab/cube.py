@@ -12,8 +12,17 @@ half to each hour.
 *What cannot be placed* goes to the ``unattributed`` table of the cube, counted
 with its quantity, unit, cost and the reason, never dropped:
 ``unknown kind`` (or the reader's note), ``missing quantity``, ``invalid
-period`` (no start or end, or end not after start), ``unit not convertible``
-(a unit that does not measure the record's kind), ``missing region``.  For
+period`` (no start or end, or end not after start; or longer than 366 days),
+``unit not convertible`` (a unit that does not measure the record's kind),
+``missing region``.
+
+*The bill's span.*  The months with placed usage are grouped into runs with
+gaps of at most :data:`FAR_GAP_MONTHS`; the run holding most records is the
+bill.  Usage outside it (a typo such as a year 2200) would make the hourly cube
+span centuries: it is an error naming the file and row, or, with
+``lenient=True``, unattributed (``period outside the bill's span``).  A cube
+larger than ``max_cube_bytes`` (all its variables counted) is an error saying
+how large it would be, before anything is allocated.  For
 every kind, the quantity of the records in equals the cube's total plus the
 unattributed quantity (``tests/test_cube.py`` checks it).
 
@@ -36,6 +45,7 @@ cube: ``usage_cube("cur.parquet")``.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -72,7 +82,16 @@ _VARS = [v for vs in CUBE_VARIABLES.values() for v in vs]
 _VI = {v: i for i, v in enumerate(_VARS)}
 #: Placed-cost variable (not a physical quantity; used by the unattributed cost-ratio estimate).
 _COST = "cost_attributed"
-_FIXED_REASONS = ["unknown kind", "missing quantity", "invalid period", "missing region", "unit not convertible"]
+_FIXED_REASONS = ["unknown kind", "missing quantity", "invalid period", "missing region", "unit not convertible",
+                  "invalid period (longer than 366 days)"]
+#: Longest period one usage record may cover (a year, leap day included); longer ones are unattributed.
+MAX_RECORD_NS = 366 * 24 * HOUR_NS
+#: Usage whose months are separated from the months holding most of the bill by a gap longer than this is
+#: "outside the bill's span": an error naming the record, or (lenient) unattributed.
+FAR_GAP_MONTHS = 24
+#: Largest usage cube built without asking (all variables, float64); ``max_cube_bytes`` changes it. [B]
+MAX_CUBE_BYTES = 4 * 2**30
+OUTSIDE_SPAN = "period outside the bill's span (lenient)"
 
 
 def _codes(col: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -125,6 +144,13 @@ class CubeBuilder:
     embodied_model : {"teads_baseline", "boavizta"}
         Which TE and resource share feed ``embodied_reserved``
         (:func:`carbonlab.hardware.compute_coefficients`).
+    lenient : bool, default False
+        Leave usage outside the bill's span unattributed instead of raising.
+    max_cube_bytes : float
+        Largest cube :meth:`finish` builds. [B]
+    exchange_rates : dict, optional
+        Currency (ISO 4217) -> rate to the one currency costs are reported in
+        (that currency's own rate is 1); needed when a bill mixes currencies.
 
     Examples
     --------
@@ -135,8 +161,17 @@ class CubeBuilder:
     """
 
     def __init__(self, coefficient_set: str = "ccf_2026", *, account: bool = False, name: str = "usage table",
-                 embodied_model: str = "teads_baseline"):
+                 embodied_model: str = "teads_baseline", lenient: bool = False,
+                 max_cube_bytes: float = MAX_CUBE_BYTES, exchange_rates: dict | None = None):
         self.coefficient_set = coefficient_set
+        self.lenient = lenient
+        self.max_cube_bytes = max_cube_bytes
+        self.exchange_rates = (None if exchange_rates is None else
+                               {str(k).strip().upper(): float(v) for k, v in exchange_rates.items()})
+        self._currencies: set[str] = set()
+        self._months: dict[int, int] = {}                 # month (since 1970-01) -> placed records
+        self._month_first: dict[int, tuple] = {}          # month -> (file, row) of its first record
+        self._month_groups: dict[tuple, int] = {}         # (month, provider, service, kind) -> records
         self.embodied_model = embodied_model
         self._embodied_assumed: set[str] = set()
         self.account = account
@@ -189,12 +224,16 @@ class CubeBuilder:
         unit_c, unit_u = _codes(t["unit"])
         note_c, note_u = _codes(t["note"]) if "note" in t else (np.full(n, -1), np.array([], dtype=object))
         svc_c, svc_u = _codes(t["service"])
+        if (svc_c < 0).any():   # a line without a service name is placed under "(none)"
+            svc_u = np.append(svc_u, "(none)")
+            svc_c = np.where(svc_c < 0, len(svc_u) - 1, svc_c)
         reg_c, reg_u = _codes(t["region"])
         prov_c, prov_u = _codes(t["provider"])
         file_c, file_u = _codes(t["source_file"])
         self._files.update(str(f) for f in file_u)
         raw = t["quantity"].to_numpy(dtype=float)
         cost = np.nan_to_num(t["cost"].to_numpy(dtype=float)) if "cost" in t else np.zeros(n)
+        cost = self._in_one_currency(t, cost)
         start, end = _ns(t["start"]), _ns(t["end"])
 
         # reason codes: -1 placed; 0..len(note_u)-1 a note; then the fixed reasons
@@ -209,6 +248,8 @@ class CubeBuilder:
         bad_period = (start == _NAT) | (end == _NAT)
         bad_period |= ~bad_period & (end <= start)
         reason[(reason < 0) & bad_period] = nf + 2
+        too_long = ~bad_period & (end - np.where(bad_period, end, start) > MAX_RECORD_NS)
+        reason[(reason < 0) & too_long] = nf + 5
         reason[(reason < 0) & (reg_c < 0)] = nf + 3
         qty = np.full(n, np.nan)
         pair = kind_c * (len(unit_u) + 1) + (unit_c + 1)
@@ -227,11 +268,54 @@ class CubeBuilder:
                 reason[idx] = nf + 4
         ok = reason < 0
         self.records_negative += int((ok & (raw < 0)).sum())
+        if ok.any():
+            self._count_months(t, ok, start, prov_c, prov_u, svc_c, svc_u, kind_c, kind_u)
         self._add_unattributed(~ok, reason, note_u, svc_c, svc_u, kind_c, kind_u, unit_c, unit_u, raw, cost,
                                prov_c, prov_u)
         if ok.any():
             self._add_placed(t, ok, qty, cost, start, end, kind_c, kid, reg_c, reg_u, prov_c, prov_u,
                              svc_c, svc_u)
+
+    def _in_one_currency(self, t: pd.DataFrame, cost: np.ndarray) -> np.ndarray:
+        """Costs in one currency: a file's own, or converted with the rates the user gave; never added
+        across currencies silently."""
+        if "currency" not in t:
+            return cost
+        cur_c, cur_u = _codes(t["currency"])
+        used = [str(cur_u[i]).strip().upper() for i in np.flatnonzero(np.bincount(cur_c[cur_c >= 0],
+                                                                                    minlength=len(cur_u)))]
+        self._currencies.update(used)
+        if self.exchange_rates is None:
+            if len(self._currencies) > 1:
+                raise ValueError(f"{self.name}: costs in several currencies ({', '.join(sorted(self._currencies))}): "
+                                 "carbonlab does not add them up; pass exchange_rates={currency: rate to one "
+                                 "currency}, or read each currency's lines separately")
+            return cost
+        missing = [c for c in used if c not in self.exchange_rates]
+        if missing or ((cur_c < 0) & (cost != 0)).any():
+            what = f"no exchange rate for {missing}" if missing else \
+                f"row {int(t['source_row'].to_numpy()[np.flatnonzero((cur_c < 0) & (cost != 0))[0]])} has no currency"
+            raise ValueError(f"{self.name}: {what} (exchange_rates gives {sorted(self.exchange_rates)})")
+        rate = np.array([float(self.exchange_rates[str(c).strip().upper()]) for c in cur_u] + [1.0])
+        return cost * rate[cur_c]
+
+    def _count_months(self, t, ok, start, prov_c, prov_u, svc_c, svc_u, kind_c, kind_u) -> None:
+        """Placed records per calendar month (and per provider, service, kind), for the bill's span."""
+        month = start[ok].view("M8[ns]").astype("M8[M]").astype(np.int64)
+        inv, uniq = pd.factorize(month, sort=True)
+        counts = np.bincount(inv)
+        first = np.zeros(len(uniq), dtype=np.int64)
+        first[inv[::-1]] = np.arange(len(inv))[::-1]            # first record of each month
+        rows = np.flatnonzero(ok)
+        files, source_rows = t["source_file"].to_numpy(), t["source_row"].to_numpy()
+        for j, mo in enumerate(np.asarray(uniq, dtype=np.int64).tolist()):
+            self._months[mo] = self._months.get(mo, 0) + int(counts[j])
+            self._month_first.setdefault(mo, (str(files[rows[first[j]]]), int(source_rows[rows[first[j]]])))
+        key = pd.DataFrame({"m": month, "p": prov_c[ok], "s": svc_c[ok], "k": kind_c[ok]}).value_counts()
+        names = (lambda u, c: str(u[c]) if c >= 0 else "(none)")
+        for (mo, p, sv, k), n in key.items():
+            g = (int(mo), names(prov_u, p), names(svc_u, sv), names(kind_u, k))
+            self._month_groups[g] = self._month_groups.get(g, 0) + int(n)
 
     def _add_unattributed(self, bad, reason, note_u, svc_c, svc_u, kind_c, kind_u, unit_c, unit_u, raw, cost,
                           prov_c, prov_u):
@@ -395,8 +479,69 @@ class CubeBuilder:
         self._cells = len(cells)
 
     # -- result --------------------------------------------------------------
+    def _span(self) -> tuple[int, int] | None:
+        """(first, last) month of the bill: the run of months, with gaps of at most
+        :data:`FAR_GAP_MONTHS`, that holds most placed records."""
+        months = sorted(self._months)
+        if not months:
+            return None
+        runs, start = [], 0
+        for i in range(1, len(months) + 1):
+            if i == len(months) or months[i] - months[i - 1] > FAR_GAP_MONTHS:
+                runs.append(months[start:i])
+                start = i
+        main = max(runs, key=lambda r: (sum(self._months[m] for m in r), -r[0]))
+        return main[0], main[-1]
+
+    def _check_span(self) -> None:
+        """Raise for usage far outside the bill's span or, lenient, move it to the unattributed table."""
+        span = self._span()
+        far = [m for m in sorted(self._months) if span and not span[0] <= m <= span[1]]
+        if not far:
+            return
+        month = lambda m: str(np.datetime64(m, "M"))  # noqa: E731
+        if not self.lenient:
+            file, row = self._month_first[far[-1] if far[-1] > span[1] else far[0]]
+            bad = far[-1] if far[-1] > span[1] else far[0]
+            raise ValueError(f"{file}: row {row}: its usage period ({month(bad)}) is more than {FAR_GAP_MONTHS} "
+                             f"months from the rest of the bill ({month(span[0])} to {month(span[1])}): a typo in "
+                             f"its dates? ({sum(self._months[m] for m in far)} record(s) outside the bill's span; "
+                             "lenient=True leaves them unattributed)")
+        self._consolidate_all()
+        h, r, s, a, v = self._parts[0]
+        lo = np.datetime64(span[0], "M").astype("M8[h]").astype(np.int64)
+        hi = np.datetime64(span[1] + 1, "M").astype("M8[h]").astype(np.int64)
+        out = (h < lo) | (h >= hi)
+        cells = pd.DataFrame({"r": r[out], "s": s[out], "cost": v[out, len(_VARS)],
+                              **{k: sum(v[out, _VI[x]] for x in xs) for k, xs in KIND_TOTALS.items()}})
+        services = list(self._services)
+        for (ri, si), row in cells.groupby(["r", "s"]).sum().iterrows():
+            provider, service = self._region_provider[ri], str(services[si])
+            kinds = [k for k in KIND_TOTALS if row[k] != 0]
+            for k in kinds:
+                self._outside(service, k, provider)[0] += float(row[k])
+            # the cost of a cell is not split by kind: it goes with the cell's only kind, else with "(several)"
+            self._outside(service, kinds[0] if len(kinds) == 1 else "(several)", provider)[1] += float(row["cost"])
+        for (mo, provider, service, kind), n in self._month_groups.items():
+            if mo in far:
+                self._outside(service, kind, provider)[2] += n
+                self.records_unattributed += n
+        self._parts = [(h[~out], r[~out], s[~out], a[~out], v[~out])]
+        self._cells = int((~out).sum())
+
+    def _outside(self, service: str, kind: str, provider: str) -> list:
+        unit = units.CANONICAL[kind][1] if kind in units.CANONICAL else "(several)"
+        return self._unattributed.setdefault((service, kind, unit, OUTSIDE_SPAN, provider), [0.0, 0.0, 0])
+
+    def _consolidate_all(self) -> None:
+        if not self._parts:
+            return
+        if len(self._parts) > 1:
+            self._consolidate()
+
     def finish(self) -> xr.Dataset:
         """The usage cube of everything added (see :func:`usage_cube`)."""
+        self._check_span()
         region_names = np.array(list(self._regions), dtype=object)
         r_order = np.argsort(region_names.astype(str), kind="stable")
         r_rank = np.empty(len(r_order), dtype=np.int64)
@@ -432,9 +577,12 @@ class CubeBuilder:
             dims.append(ACCOUNT)
             coords[ACCOUNT] = xr.DataArray(acc_names[a_order], dims=ACCOUNT, attrs={"long_name": "account"})
         size = int(np.prod(shape))
-        if size > 2_000_000_000:
-            raise MemoryError(f"{self.name}: the cube would have {size:,} cells; select fewer hours or regions, "
-                              "or build it in pieces and combine with xarray")
+        need = size * (len(_VARS) + 1) * 8
+        if need > self.max_cube_bytes:
+            raise ValueError(f"{self.name}: the usage cube would need {need / 2**30:,.1f} GiB ({' x '.join(f'{n:,}' for n in shape)}"
+                             f" cells x {len(_VARS) + 1} variables), over the limit of "
+                             f"{self.max_cube_bytes / 2**30:,.1f} GiB (max_cube_bytes): select fewer hours or regions, "
+                             "leave out the account dimension, or build the cube in pieces and combine with xarray")
         data_vars = {}
         for j, var in enumerate(_VARS):
             values = np.bincount(flat, weights=v[:, j], minlength=size).reshape(shape)
@@ -448,6 +596,8 @@ class CubeBuilder:
             "title": "carbonlab usage cube",
             "coefficient_set": self.coefficient_set,
             "embodied_model": self.embodied_model,
+            "currency": ", ".join(sorted(self._currencies)) if self.exchange_rates is None else
+                        "converted: " + json.dumps(self.exchange_rates, sort_keys=True),
             "records_in": int(self.records_in),
             "records_unattributed": int(self.records_unattributed),
             "records_negative": int(self.records_negative),
@@ -476,7 +626,8 @@ class CubeBuilder:
 
 def usage_cube(usage, coefficient_set: str = "ccf_2026", *, account: bool = False, name: str = "usage table",
                embodied_model: str = "teads_baseline", format: str | None = None, lenient: bool = False,
-               batch_rows: int | None = None, progress: bool = False) -> xr.Dataset:
+               batch_rows: int | None = None, progress: bool = False,
+               max_cube_bytes: float = MAX_CUBE_BYTES, exchange_rates: dict | None = None) -> xr.Dataset:
     """Aggregate a UsageTable, or stream a billing file, into the hourly usage cube.
 
     Parameters
@@ -495,12 +646,19 @@ def usage_cube(usage, coefficient_set: str = "ccf_2026", *, account: bool = Fals
     embodied_model : {"teads_baseline", "boavizta"}
         Which TE and resource share feed ``embodied_reserved``
         (:func:`carbonlab.hardware.compute_coefficients`).
-    format, lenient, batch_rows
-        For a file: its format (detected from the columns when None), lenient
-        parsing, rows per batch.
+    format, batch_rows
+        For a file: its format (detected from the columns when None), rows per batch.
+    lenient : bool, default False
+        Values that cannot be parsed (a file) and records far outside the
+        bill's span become unattributed rows instead of errors.
     progress : bool, default False
         For a file: show a progress bar of the rows read (tqdm; shown only on a
         terminal or in a notebook).
+    max_cube_bytes : float, default :data:`MAX_CUBE_BYTES` (4 GiB)
+        Largest cube built: a larger one is an error saying how large it would be. [B]
+    exchange_rates : dict, optional
+        Currency -> rate to one reporting currency, for bills in several
+        currencies (costs are never added across currencies otherwise).
 
     Returns
     -------
@@ -514,7 +672,8 @@ def usage_cube(usage, coefficient_set: str = "ccf_2026", *, account: bool = Fals
 
         kw = {} if batch_rows is None else {"batch_rows": batch_rows}
         builder = CubeBuilder(coefficient_set, account=account, name=Path(usage).name,
-                              embodied_model=embodied_model)
+                              embodied_model=embodied_model, lenient=lenient, max_cube_bytes=max_cube_bytes,
+                              exchange_rates=exchange_rates)
         bar = _progress_bar(Path(usage)) if progress else None
         for chunk in iter_read(usage, format=format, lenient=lenient, **kw):
             builder.add(chunk)
@@ -523,10 +682,13 @@ def usage_cube(usage, coefficient_set: str = "ccf_2026", *, account: bool = Fals
         if bar is not None:
             bar.close()
         return builder.finish()
+    if name == "usage table" and "source_file" in usage and usage["source_file"].nunique() == 1:
+        name = str(usage["source_file"].iloc[0])      # one file: errors name it
     t = schema.validate_usage_table(usage, name=name)
     # a canonical order, so that the sums do not depend on the order of the input rows
     t = t.sort_values(["source_file", "source_row", "kind"], kind="stable").reset_index(drop=True)
-    builder = CubeBuilder(coefficient_set, account=account, name=name, embodied_model=embodied_model)
+    builder = CubeBuilder(coefficient_set, account=account, name=name, embodied_model=embodied_model,
+                          lenient=lenient, max_cube_bytes=max_cube_bytes, exchange_rates=exchange_rates)
     builder.add(t)
     return builder.finish()
 

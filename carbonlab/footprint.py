@@ -195,8 +195,15 @@ class FootprintChain:
                                  f"{m.id!r} needs {wanted!r}; pass the UsageTable to estimate() instead")
         ds = cube.copy()
         assumed: list[str] = [f"parameter {p}: default" for p in m.assumed]
+        files = [f for f in str(cube.attrs.get("source_files", "")).splitlines() if f]
         for _, model in self.stages():
-            new, notes = model(ds, m)
+            try:
+                new, notes = model(ds, m)
+            except (KeyError, ValueError) as exc:   # name the bill the footprint is of
+                if len(files) != 1:
+                    raise
+                msg = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
+                raise type(exc)(f"{files[0]}: {msg}") from None
             ds = ds.assign(new)
             assumed.extend(notes)
         ds.attrs = {**cube.attrs, "title": "carbonlab footprint", **m.provenance(),
@@ -204,14 +211,15 @@ class FootprintChain:
         return ds
 
 
-def _as_cube(usage, m: Methodology, account: bool) -> xr.Dataset:
+def _as_cube(usage, m: Methodology, account: bool, **options) -> xr.Dataset:
     if isinstance(usage, xr.Dataset):
         return usage
-    return usage_cube(usage, **m.cube_options, account=account)
+    return usage_cube(usage, **m.cube_options, account=account, **options)
 
 
 def estimate(usage, methodology: str | Methodology = "carbonlab", *, account: bool = False,
-             intensity=None, instruments=None, unattributed: str | None = None) -> xr.Dataset:
+             intensity=None, instruments=None, unattributed: str | None = None, lenient: bool = False,
+             exchange_rates: dict | None = None) -> xr.Dataset:
     """Footprint of cloud usage under one methodology.
 
     Parameters
@@ -234,6 +242,9 @@ def estimate(usage, methodology: str | Methodology = "carbonlab", *, account: bo
         Also estimate the unattributed usage (``unattributed_energy_estimate``,
         ``unattributed_co2e_estimate``), labelled as an estimate
         (:func:`carbonlab.cube.ccf_cost_ratio`).
+    lenient, exchange_rates : optional
+        As in :func:`carbonlab.usage_cube` (usage outside the bill's span left
+        unattributed; rates for bills in several currencies).
 
     Returns
     -------
@@ -241,7 +252,7 @@ def estimate(usage, methodology: str | Methodology = "carbonlab", *, account: bo
         The Footprint (see :meth:`FootprintChain.run`).
     """
     chain = FootprintChain.from_methodology(methodology, grid=_grid_stage(intensity, instruments))
-    fp = chain.run(_as_cube(usage, chain.methodology, account))
+    fp = chain.run(_as_cube(usage, chain.methodology, account, lenient=lenient, exchange_rates=exchange_rates))
     if unattributed is not None:  # the hook of the unattributed estimate (issue 3)
         from carbonlab.cube import UNATTRIBUTED_MODELS, ccf_cost_ratio
 
@@ -260,7 +271,8 @@ RESULT_VARIABLES = ("energy_it", "pue", "energy", "grid_intensity", "co2e_operat
                     "water")
 
 
-def compare(usage, methodologies, *, account: bool = False, intensity=None, instruments=None) -> xr.Dataset:
+def compare(usage, methodologies, *, account: bool = False, intensity=None, instruments=None, lenient: bool = False,
+            exchange_rates: dict | None = None) -> xr.Dataset:
     """Footprints of the same usage under several methodologies.
 
     Parameters
@@ -271,7 +283,7 @@ def compare(usage, methodologies, *, account: bool = False, intensity=None, inst
         :attr:`Methodology.hardware_key`).
     methodologies : sequence of str or Methodology
     account : bool, default False
-    intensity, instruments : optional
+    intensity, instruments, lenient, exchange_rates : optional
         As in :func:`estimate`, for every methodology.
 
     Returns
@@ -288,7 +300,7 @@ def compare(usage, methodologies, *, account: bool = False, intensity=None, inst
     runs = []
     for m in ms:
         if m.hardware_key not in cubes:
-            cubes[m.hardware_key] = _as_cube(usage, m, account)
+            cubes[m.hardware_key] = _as_cube(usage, m, account, lenient=lenient, exchange_rates=exchange_rates)
         runs.append(FootprintChain(m, grid=_grid_stage(intensity, instruments)).run(cubes[m.hardware_key]))
     dim = pd.Index(ids, name=METHODOLOGY)
     out = xr.concat(runs, dim=dim, data_vars="different", coords="different", compat="equals",
@@ -320,7 +332,7 @@ def summary(fp: xr.Dataset) -> dict:
         ``energy_it_kwh``, ``energy_kwh``, ``co2e_t`` (per basis),
         ``co2e_embodied_t``, ``water_l``, ``top_regions`` and
         ``top_services`` (location-based average t CO2e, largest first),
-        ``unattributed_records`` and ``unattributed_cost``.
+        ``unattributed_records``, ``unattributed_cost`` and the bill's ``currency``.
     """
     op = fp["co2e_operational"]
     first = str(op[BASIS].values[0])
@@ -340,6 +352,7 @@ def summary(fp: xr.Dataset) -> dict:
         "basis_of_ranking": first,
         "unattributed_records": int(fp["unattributed_records"].sum()) if "unattributed_records" in fp else 0,
         "unattributed_cost": float(fp["unattributed_cost"].sum()) if "unattributed_cost" in fp else 0.0,
+        "currency": fp.attrs.get("currency", ""),
     }
 
 

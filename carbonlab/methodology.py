@@ -239,7 +239,12 @@ def methodology(name: str | Methodology) -> Methodology:
     """
     if isinstance(name, Methodology):
         return name
+    presets = list_methodologies()
+    if name not in presets:   # a name, never a path: files are read by from_toml, explicitly
+        import difflib
+
+        close = difflib.get_close_matches(str(name), presets, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise KeyError(f"no methodology preset {name!r}{hint}; presets: {presets}")
     path = _preset_dir() / f"{name}.toml"
-    if not path.is_file():
-        raise KeyError(f"no methodology preset {name!r}; presets: {list_methodologies()}")
     return from_toml(path.read_text(), name=f"{name}.toml")

@@ -57,6 +57,7 @@ USAGE_COLUMNS: dict[str, tuple[str, bool]] = {
     "replication": ("float64", False),
     "utilization": ("float64", False),
     "cost": ("float64", False),
+    "currency": ("string", False),
     "source_file": ("string", True),
     "source_row": ("int64", True),
     "note": ("string", False),
@@ -86,9 +87,9 @@ def validate_usage_table(table: pd.DataFrame, *, name: str = "usage table") -> p
     Raises
     ------
     ValueError
-        If a required column is missing, or a ``kind`` or ``provider`` is not
-        one carbonlab knows; the message names the column and the first
-        offending row.
+        If a required column is missing, a number is infinite or beyond
+        1e30, or a ``kind`` or ``provider`` is not one carbonlab knows; the
+        message names the column and the first offending row.
     """
     missing = [c for c, (_, req) in USAGE_COLUMNS.items() if req and c not in table.columns]
     if missing:
@@ -101,6 +102,13 @@ def validate_usage_table(table: pd.DataFrame, *, name: str = "usage table") -> p
             out[col] = pd.to_datetime(out[col], utc=True).astype("datetime64[ns, UTC]")
         else:
             out[col] = out[col].astype(dtype)
+    for col in ("quantity", "cost", "replication", "utilization"):
+        values = out[col].to_numpy(dtype=float)
+        bad = np.isinf(values) | (np.abs(np.nan_to_num(values)) > 1e30)
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            raise ValueError(f"{name}: row {out['source_row'].iloc[i]} column {col!r}: {values[i]!r} is not a finite "
+                             "number of a sane size")
     for col, allowed in (("kind", KINDS), ("provider", PROVIDERS + ("unknown",))):
         bad = ~out[col].isin(allowed)
         if bad.any():

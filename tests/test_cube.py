@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 import xarray as xr
 
+import carbonlab
 from carbonlab import usage_cube
 from carbonlab.cube import KIND_TOTALS, kind_totals
 
@@ -159,3 +160,61 @@ def test_ccf_cost_ratio_estimate_of_unattributed_usage(usage_table):
     assert "cost-ratio" in fp.attrs["assumed"]
     with pytest.raises(ValueError, match="unknown unattributed model"):
         carbonlab.estimate(t, "ccf", unattributed="guess")
+
+
+# --- hostile and broken input: the bill's span, the size guard, currencies ------------------------
+def _hours(usage_table, n, **kw):
+    t0 = pd.Timestamp("2024-09-01T00:00Z")
+    return [dict(kind="compute", quantity=2.0, unit="vCPU-h", cost=0.1, start=t0 + pd.Timedelta(hours=h),
+                 end=t0 + pd.Timedelta(hours=h + 1), **kw) for h in range(n)]
+
+
+def test_a_far_date_is_an_error_naming_the_row(usage_table):
+    # one ChargePeriodEnd typo in 2200 would make the hourly cube span 175 years
+    rows = _hours(usage_table, 24) + [dict(kind="compute", quantity=5.0, unit="vCPU-h", cost=0.5,
+                                           start="2200-01-01T00:00Z", end="2200-01-01T01:00Z")]
+    with pytest.raises(ValueError, match=r"test.csv: row 25: its usage period \(2200-01\) is more than 24 months"):
+        usage_cube(usage_table(rows))
+
+
+def test_lenient_far_date_is_unattributed_and_conserved(usage_table):
+    rows = _hours(usage_table, 24) + [dict(kind="compute", quantity=5.0, unit="vCPU-h", cost=0.5,
+                                           start="2031-03-01T00:00Z", end="2031-03-01T01:00Z")]
+    cube = usage_cube(usage_table(rows), lenient=True)
+    assert cube.sizes["time"] == 24
+    table = carbonlab.unattributed_table(cube)
+    far = table[table["reason"] == "period outside the bill's span (lenient)"]
+    assert (far["records"].sum(), far["quantity"].sum(), far["cost"].sum()) == (1, 5.0, 0.5)
+    assert kind_totals(cube)["compute"] + far["quantity"].sum() == pytest.approx(24 * 2.0 + 5.0)
+    assert float(cube["cost_attributed"].sum()) + float(cube["unattributed_cost"].sum()) == pytest.approx(24 * 0.1 + 0.5)
+
+
+def test_a_record_longer_than_a_year_is_unattributed(usage_table):
+    rows = _hours(usage_table, 2) + [dict(kind="compute", quantity=7.0, unit="vCPU-h", cost=0.7,
+                                          start="2024-09-01T00:00Z", end="2026-09-01T00:00Z")]
+    table = carbonlab.unattributed_table(usage_cube(usage_table(rows)))
+    assert table.set_index("reason").loc["invalid period (longer than 366 days)", "quantity"] == 7.0
+
+
+def test_size_guard_counts_every_variable(usage_table):
+    # two records 23 months apart, 300 services: 16,800 hours x 1 region x 300 services x all variables
+    rows = [dict(kind="compute", quantity=1.0, unit="vCPU-h", service=f"s{i}", start=start,
+                 end=pd.Timestamp(start) + pd.Timedelta(hours=1))
+            for i in range(300) for start in ("2024-01-01T00:00Z", "2025-12-01T00:00Z")]
+    from carbonlab.cube import CUBE_VARIABLES
+
+    n_vars = sum(len(v) for v in CUBE_VARIABLES.values()) + 1
+    hours = (pd.Timestamp("2025-12-01T01:00Z") - pd.Timestamp("2024-01-01T00:00Z")) // pd.Timedelta(hours=1)
+    need = hours * 300 * n_vars * 8
+    with pytest.raises(ValueError, match=rf"would need {need / 2**30:,.1f} GiB .* over the limit of 0.5 GiB"):
+        usage_cube(usage_table(rows), max_cube_bytes=2**29)
+
+
+def test_costs_in_several_currencies_are_not_added(usage_table):
+    rows = _hours(usage_table, 2, currency="USD") + _hours(usage_table, 2, currency="EUR")
+    with pytest.raises(ValueError, match=r"costs in several currencies \(EUR, USD\)"):
+        usage_cube(usage_table(rows))
+    cube = usage_cube(usage_table(rows), exchange_rates={"USD": 1.0, "EUR": 1.1})
+    assert float(cube["cost_attributed"].sum()) == pytest.approx(2 * 0.1 + 2 * 0.1 * 1.1)
+    assert cube.attrs["currency"] == 'converted: {"EUR": 1.1, "USD": 1.0}'
+    assert usage_cube(usage_table(_hours(usage_table, 1, currency="EUR"))).attrs["currency"] == "EUR"

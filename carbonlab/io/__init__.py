@@ -25,7 +25,7 @@ from typing import Iterator
 
 import pandas as pd
 
-from carbonlab.io import aws_cur, azure_costs, focus, gcp_billing, oci, tabular
+from carbonlab.io import _files, aws_cur, azure_costs, focus, gcp_billing, oci, tabular
 from carbonlab.io.aws_cur import read_aws_cur
 from carbonlab.io.azure_costs import read_azure_costs
 from carbonlab.io.focus import read_focus
@@ -60,6 +60,11 @@ def detect_format(path) -> str:
     ValueError
         If the columns match no known format (the message lists what was looked for).
     """
+    with _files.reading(path):
+        return _detect_format(path)
+
+
+def _detect_format(path) -> str:
     cols = tabular.column_names(path)
     lower = {c.lower() for c in cols}
     if {"chargeperiodstart", "consumedquantity"} <= lower:
@@ -100,6 +105,11 @@ def _looks_like_data(value: str) -> bool:
 
 def describe_format(path, fmt: str | None = None) -> str:
     """A human description of a file's format and version, e.g. ``"AWS CUR 2.0"``."""
+    with _files.reading(path):
+        return _describe_format(path, fmt)
+
+
+def _describe_format(path, fmt: str | None = None) -> str:
     fmt = fmt or detect_format(path)
     cols = tabular.column_names(path)
     if fmt == "focus":
@@ -129,12 +139,13 @@ def read(path, *, format: str | None = None, lenient: bool = False) -> pd.DataFr
         A UsageTable; ``attrs["source_format"]`` and ``attrs["source_format_description"]``
         say which reader was used (also logged at INFO on ``carbonlab.io``).
     """
-    fmt = format or detect_format(path)
-    if fmt not in FORMATS:
-        raise ValueError(f"unknown format {fmt!r}; known: {sorted(FORMATS)}")
-    description = describe_format(path, fmt)
-    log.info("%s: read as %s", Path(path).name, description)
-    table = FORMATS[fmt][0](path, lenient=lenient)
+    with _files.reading(path):
+        fmt = format or detect_format(path)
+        if fmt not in FORMATS:
+            raise ValueError(f"unknown format {fmt!r}; known: {sorted(FORMATS)}")
+        description = describe_format(path, fmt)
+        log.info("%s: read as %s", Path(path).name, description)
+        table = FORMATS[fmt][0](path, lenient=lenient)
     table.attrs["source_format_description"] = description
     return table
 
@@ -147,8 +158,10 @@ def iter_read(path, *, format: str | None = None, lenient: bool = False,
     one (the readers build them valid); pass them to
     :class:`carbonlab.cube.CubeBuilder` or concatenate them.
     """
-    fmt = format or detect_format(path)
-    if fmt not in FORMATS:
-        raise ValueError(f"unknown format {fmt!r}; known: {sorted(FORMATS)}")
-    log.info("%s: reading as %s in batches of %d rows", Path(path).name, describe_format(path, fmt), batch_rows)
-    yield from FORMATS[fmt][1](path, lenient=lenient, batch_rows=batch_rows)
+    with _files.reading(path):
+        fmt = format or detect_format(path)
+        if fmt not in FORMATS:
+            raise ValueError(f"unknown format {fmt!r}; known: {sorted(FORMATS)}")
+        log.info("%s: reading as %s in batches of %d rows", Path(path).name, describe_format(path, fmt),
+                 batch_rows)
+        yield from FORMATS[fmt][1](path, lenient=lenient, batch_rows=batch_rows)

@@ -27,6 +27,10 @@ from __future__ import annotations
 import csv
 import gzip
 import json
+import re
+import struct
+import zlib
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
@@ -41,6 +45,41 @@ _EXTENSIONS = {".parquet": "parquet", ".pq": "parquet", ".jsonl": "jsonl", ".ndj
 
 class FileError(ValueError):
     """A file that cannot be read as it is, with the file (and row) named."""
+
+
+#: Exceptions of the libraries that decode files (Arrow, gzip, zlib, codecs, json, csv): inside a reader
+#: they mean a broken file, and become a :class:`FileError` naming it (:func:`reading`).
+DEPENDENCY_ERRORS = (pa.ArrowException, UnicodeError, EOFError, zlib.error, gzip.BadGzipFile, csv.Error,
+                     json.JSONDecodeError, struct.error, OverflowError, OSError)
+
+
+def _explain(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    if isinstance(exc, UnicodeDecodeError):
+        return f"not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at byte {exc.start} of a block)"
+    if isinstance(exc, (EOFError, gzip.BadGzipFile, zlib.error)) or "decompress" in text.lower() or \
+            "gzip" in text.lower():
+        return f"truncated or corrupt compressed data ({text[:120]})"
+    if "magic bytes" in text or "Parquet file size is 0" in text or "footer" in text.lower():
+        return "not a complete Parquet file (empty, truncated, or another format named .parquet)"
+    if "invalid UTF8" in text or "utf-8" in text.lower() or "utf8" in text.lower():
+        return "not UTF-8 text"
+    return text[:200]
+
+
+@contextmanager
+def reading(path):
+    """Turn the decoding libraries' exceptions into one line naming the file (row where known)."""
+    try:
+        yield
+    except FileError:
+        raise
+    except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
+        raise FileError(f"{Path(path).name}: {exc.strerror or exc}") from None
+    except DEPENDENCY_ERRORS as exc:
+        row = re.search(r"[Rr]ow #?(\d+)", str(exc))
+        where = f" near row {row.group(1)}" if row else ""
+        raise FileError(f"{Path(path).name}: cannot be read{where}: {_explain(exc)}") from None
 
 
 def head(path, size: int = 1 << 16) -> bytes:
@@ -112,22 +151,29 @@ def csv_columns(path) -> list[str]:
     return next(csv.reader([line], delimiter=d), [])
 
 
-def csv_options(path, wanted: list[str], null_values: list[str]):
-    """Arrow read, parse and convert options for a delimited text file."""
+#: Bytes of text Arrow parses at a time.  Arrow keeps several blocks in flight per thread, so the block
+#: bounds the reader's memory: measured on a 2 M-row FOCUS CSV (``benchmarks/bench_memory.py``), 64 MB
+#: blocks peak at ~1 GB and parse at 0.3 M rows/s, 4 MB blocks at ~0.25 GB and 0.8 M rows/s.
+CSV_BLOCK_BYTES = 4 << 20
+
+
+def csv_options(path, wanted: list[str], null_values: list[str], plain=()):
+    """Arrow parse and convert options for a delimited text file: every column read as text, dictionary
+    encoded except ``plain`` ones (numbers, whose values are nearly all distinct)."""
     d = delimiter(path)
     hive = d == "\x01"
     parse = pacsv.ParseOptions(delimiter=d, quote_char=False if hive else '"', newlines_in_values=not hive)
-    convert = pacsv.ConvertOptions(include_columns=wanted, column_types={c: pa.string() for c in wanted},
+    types = {c: pa.string() if c in plain else pa.dictionary(pa.int32(), pa.string()) for c in wanted}
+    convert = pacsv.ConvertOptions(include_columns=wanted, column_types=types,
                                    null_values=null_values + (["\\N"] if hive else []), strings_can_be_null=True,
-                                   quoted_strings_can_be_null=True, auto_dict_encode=True,
-                                   auto_dict_max_cardinality=1 << 30)
+                                   quoted_strings_can_be_null=True)
     return parse, convert
 
 
-def iter_csv(path, wanted: list[str], *, null_values: list[str], batch_rows: int, block_size: int,
-             rebatch) -> Iterator[pa.Table]:
+def iter_csv(path, wanted: list[str], *, null_values: list[str], batch_rows: int, rebatch,
+             plain=(), block_size: int = CSV_BLOCK_BYTES) -> Iterator[pa.Table]:
     """Arrow tables of a delimited text file, falling back to Python's ``csv`` for ragged rows."""
-    parse, convert = csv_options(path, wanted, null_values)
+    parse, convert = csv_options(path, wanted, null_values, plain)
     read = pacsv.ReadOptions(block_size=block_size, use_threads=True)
     done = 0
     try:

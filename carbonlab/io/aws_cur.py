@@ -86,6 +86,7 @@ VARIABLE_MAP = {
     "vcpu": ("product/vcpu", "product_vcpu", "product.vcpu"),
     "quantity": ("lineItem/UsageAmount", "line_item_usage_amount"),
     "cost": ("lineItem/UnblendedCost", "line_item_unblended_cost"),
+    "currency": ("lineItem/CurrencyCode", "line_item_currency_code"),
 }
 
 #: Where a line's region comes from, tried row by row in this order (the first that gives a region
@@ -351,13 +352,18 @@ class _CurReader:
 
     def _region(self, t: pa.Table):
         """Each row's region: the first step of :data:`REGION_CHAIN` that gives one."""
-        steps = [tabular.map_codes(tabular.codes(t.column(c)), lambda cats, how=how: region_codes(cats, how))
-                 for how, c in self.region_chain]
-        return tabular.coalesce(*steps) if steps else (np.full(t.num_rows, -1, dtype=np.int64), np.array([]))
+        region = (np.full(t.num_rows, -1, dtype=np.int64), np.array([], dtype=object))
+        for how, c in self.region_chain:   # the next column only for the rows still without a region
+            step = tabular.map_codes(tabular.codes(t.column(c)), lambda cats, how=how: region_codes(cats, how))
+            region = tabular.coalesce(region, step)
+            if not (region[0] < 0).any():
+                break
+        return region
 
     def chunks(self, batch_rows: int = tabular.BATCH_ROWS) -> Iterator[pd.DataFrame]:
         first = 1
-        for t, fetch in tabular.iter_tables(self.path, self._read_columns(), batch_rows=batch_rows, prefetch=False):
+        for t, fetch in tabular.iter_tables(self.path, self._read_columns(), batch_rows=batch_rows, prefetch=False,
+                                            numeric=[self.cols["quantity"], self.cols["cost"]]):
             yield self._chunk(t, first, fetch)
             first += t.num_rows
 
@@ -405,7 +411,41 @@ class _CurReader:
         return classify.usage_chunk(self.keys.classes, key, start_ns=start, end_ns=end, quantity=qty, cost=cost,
                                     provider="aws", region=region, service=service, account=account,
                                     source_file=self.name, first_row=first, bad=bad if bad.any() else None,
-                                    raw_unit=coded[3])
+                                    raw_unit=coded[3], currency=tabular.codes(self._column(t, "currency")))
+
+
+#: The columns that identify a line item: "LineItemId and TimeInterval together are unique within a report
+#: version" (AWS, "Identity details", Data Exports User Guide).
+IDENTITY = (("identity/LineItemId", "identity_line_item_id"), ("identity/TimeInterval", "identity_time_interval"))
+
+
+def duplicate_line_items(path) -> pd.DataFrame:
+    """Lines of a CUR that repeat an earlier line item (same ``LineItemId`` and ``TimeInterval``).
+
+    carbonlab counts every line as billed and does not deduplicate (reading the
+    identity columns would double the reader's time): a file holding two report
+    versions of the same month, or a month concatenated twice, counts the
+    repeats twice.  This check finds them (``carbonlab estimate`` runs it and
+    says how many it found).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``row`` (1-based data row of the repeat) and ``first_row`` (the line
+        it repeats); empty when the file has no identity columns or no repeats.
+    """
+    cols = tabular.column_names(path)
+    names = [next((c for c in alts if c in cols), None) for alts in IDENTITY]
+    if None in names:
+        return pd.DataFrame({"row": pd.Series(dtype=np.int64), "first_row": pd.Series(dtype=np.int64)})
+    hashes = []
+    for t, _ in tabular.iter_tables(path, names, prefetch=False):
+        pair = pd.DataFrame({n: tabular.strings(t.column(n)) for n in names})
+        hashes.append(pd.util.hash_pandas_object(pair, index=False).to_numpy())
+    h = np.concatenate(hashes) if hashes else np.zeros(0, dtype=np.uint64)
+    _, first, inverse = np.unique(h, return_index=True, return_inverse=True)
+    repeat = np.flatnonzero(first[inverse] != np.arange(len(h)))
+    return pd.DataFrame({"row": repeat + 1, "first_row": first[inverse[repeat]] + 1})
 
 
 def iter_aws_cur(path, *, lenient: bool = False, batch_rows: int = tabular.BATCH_ROWS) -> Iterator[pd.DataFrame]:

@@ -187,6 +187,7 @@ VARIABLE_MAP = {
     "cost": ("CostInBillingCurrency", "Cost", "PreTaxCost", "CostInUsd"),
     "charge_type": ("ChargeType",),
     "additional_info": ("AdditionalInfo",),
+    "currency": ("BillingCurrency", "BillingCurrencyCode", "Currency", "CurrencyCode"),
 }
 #: Fields a file must have (``unit`` may be absent from camelCase files, see the module docstring).
 REQUIRED = ("date", "region", "category", "meter", "unit", "quantity", "cost")
@@ -297,6 +298,11 @@ def azure_rules(keys: pd.DataFrame) -> pd.DataFrame:
     no_model = (cat.str.contains(_NO_MODEL_SERVICES) | meter.str.contains(_NO_MODEL_METERS)).to_numpy()
     cls.loc[live & no_model, "note"] = "no physical model for this usage type"
     live &= ~no_model
+    # a pack of 0 ("0 Hours") would make every quantity zero: the unit is broken, not the usage
+    empty_pack = live & ~(pack > 0)
+    cls.loc[empty_pack, "note"] = "unit of measure with a pack size of 0 or less: " + unit_of.fillna("").astype(str)[
+        empty_pack]
+    live &= ~empty_pack
 
     hours = base.isin(["hour", "hours"]).to_numpy()
     vm = (cat == "Virtual Machines").to_numpy()
@@ -555,7 +561,8 @@ class _AzureReader:
 
     def chunks(self, batch_rows: int = tabular.BATCH_ROWS) -> Iterator[pd.DataFrame]:
         first = 1
-        for t, _ in tabular.iter_tables(self.path, list(self.cols.values()), batch_rows=batch_rows, prefetch=False):
+        for t, _ in tabular.iter_tables(self.path, list(self.cols.values()), batch_rows=batch_rows, prefetch=False,
+                                        numeric=[self.cols[k] for k in ("quantity", "cost") if k in self.cols]):
             yield self._chunk(t, first, batch_rows)
             first += t.num_rows
 
@@ -656,13 +663,14 @@ class _AzureReader:
                  unit_from]
         key = self.keys.lookup(coded)
         rc, ru = tabular.codes(self._col(t, "region"))
-        region = tabular._unique_categories(rc, classify.normalise_azure_region(pd.Series(ru, dtype=object))
+        region = tabular.unique_categories(rc, classify.normalise_azure_region(pd.Series(ru, dtype=object))
                                             .to_numpy(dtype=object))
         bad = bad_d | bad_q | bad_c
         return classify.usage_chunk(self.keys.classes, key, start_ns=start, end_ns=end, quantity=qty, cost=cost,
                                     provider="azure", region=region, service=coded[1],
                                     account=tabular.codes(self._col(t, "account")), source_file=self.name,
-                                    first_row=first, bad=bad if bad.any() else None, raw_unit=unit)
+                                    first_row=first, bad=bad if bad.any() else None, raw_unit=unit,
+                                    currency=tabular.codes(self._col(t, "currency")))
 
 
 def iter_azure_costs(path, *, lenient: bool = False,

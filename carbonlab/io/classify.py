@@ -590,7 +590,7 @@ def _canonical(classes: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, pd.Series
 def usage_chunk(classes: pd.DataFrame, key: np.ndarray, *, start_ns: np.ndarray, end_ns: np.ndarray,
                 quantity: np.ndarray, cost: np.ndarray, provider, region, service, account,
                 source_file: str, first_row: int, bad: np.ndarray | None = None,
-                raw_unit=None) -> pd.DataFrame:
+                raw_unit=None, currency=None) -> pd.DataFrame:
     """UsageTable rows of one batch, from the class of each row and its values.
 
     Parameters
@@ -614,6 +614,8 @@ def usage_chunk(classes: pd.DataFrame, key: np.ndarray, *, start_ns: np.ndarray,
         ``unknown``, note ``unparseable value (lenient)``.
     raw_unit : optional
         Per-row units as billed, used for unknown rows (defaults to the class unit).
+    currency : optional
+        Per-row currency of ``cost`` (ISO 4217 code as the file writes it).
 
     Returns
     -------
@@ -663,7 +665,8 @@ def usage_chunk(classes: pd.DataFrame, key: np.ndarray, *, start_ns: np.ndarray,
         "quantity": qty, "unit": _cat(unit, unit_u), "storage_class": _cat(sc_c[key], sc_u),
         "replication": classes["replication"].to_numpy(dtype=float)[key],
         "utilization": classes["utilization"].to_numpy(dtype=float)[key],
-        "cost": cost, "source_file": _cat(np.zeros(n, dtype=np.int64), [source_file]),
+        "cost": cost, "currency": _as_cat(currency, n),
+        "source_file": _cat(np.zeros(n, dtype=np.int64), [source_file]),
         "source_row": np.arange(first_row, first_row + n, dtype=np.int64),
         "note": _cat(note, note_u),
         "storage_class_guessed": classes["storage_class_guessed"].to_numpy(dtype=bool)[key] & ~is_unknown,
@@ -695,7 +698,7 @@ def concat_chunks(chunks: list[pd.DataFrame], name: str, source_format: str | No
     else:
         table = pd.concat(chunks, ignore_index=True) if len(chunks) > 1 else chunks[0]
         for col in ("account", "provider", "region", "service", "kind", "instance_type", "unit", "storage_class",
-                    "source_file", "note"):
+                    "currency", "source_file", "note"):
             table[col] = table[col].astype(object)
         table = schema.validate_usage_table(table, name=name)
     if source_format is not None:

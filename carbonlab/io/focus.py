@@ -42,7 +42,6 @@ from typing import Iterator
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from carbonlab.io import classify, oci, tabular
 
@@ -63,7 +62,8 @@ PROVIDERS = {"aws": "aws", "amazon web services": "aws", "amazon web services, i
              "microsoft": "azure", "azure": "azure", "microsoft azure": "azure",
              "oracle": "oci", "oracle cloud infrastructure": "oci", "oci": "oci"}
 
-_OPTIONAL = ["SubAccountId", "BillingAccountId", "RegionId", "RegionName", "x_InstanceType", "SkuPriceDetails",
+_OPTIONAL = ["SubAccountId", "BillingAccountId", "BillingCurrency", "RegionId", "RegionName", "x_InstanceType",
+             "SkuPriceDetails",
              "ResourceType", "x_UsageType", "SkuMeter", "ChargeDescription", "ServiceCategory"] + PROVIDER_COLUMNS
 
 #: Columns that first appear in each FOCUS version (FOCUS_Spec ``specification/columns``; 1.3 from the
@@ -266,14 +266,12 @@ def _capacity(cls, live, family, unit, usage_type) -> None:
     cls.loc[m & ~np.isfinite(tier), "note"] = "monthly units without a capacity"
 
 
-def _first(t: pa.Table, names: list[str]) -> pa.Array:
-    """Per row, the first non-empty value among the columns present."""
-    cols = [t.column(c) for c in names if c in t.column_names]
-    if not cols:
-        return pa.nulls(t.num_rows, pa.string())
-    cols = [pc.if_else(pc.equal(c.cast(pa.string()), ""), pa.scalar(None, pa.string()), c.cast(pa.string()))
-            for c in cols]
-    return cols[0] if len(cols) == 1 else pc.coalesce(*cols)
+def _first(t: pa.Table, names: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Per row, the first non-empty value among the columns present, as (codes, categories)."""
+    pairs = [tabular.codes(t.column(c)) for c in names if c in t.column_names]
+    if not pairs:
+        return np.full(t.num_rows, -1, dtype=np.int64), np.array([], dtype=object)
+    return tabular.coalesce(*pairs)
 
 
 class _FocusReader:
@@ -296,7 +294,8 @@ class _FocusReader:
 
     def chunks(self, batch_rows: int = tabular.BATCH_ROWS) -> Iterator[pd.DataFrame]:
         first = 1
-        for t, _ in tabular.iter_tables(self.path, REQUIRED + _OPTIONAL, batch_rows=batch_rows, prefetch=False):
+        for t, _ in tabular.iter_tables(self.path, REQUIRED + _OPTIONAL, batch_rows=batch_rows, prefetch=False,
+                                        numeric=["ConsumedQuantity", "BilledCost"]):
             yield self._chunk(t, first)
             first += t.num_rows
 
@@ -306,31 +305,31 @@ class _FocusReader:
         end, bad_e = tabular.times(t.column("ChargePeriodEnd"), column_name="ChargePeriodEnd", **args)
         qty, bad_q = tabular.numbers(t.column("ConsumedQuantity"), column_name="ConsumedQuantity", **args)
         cost, bad_c = tabular.numbers(t.column("BilledCost"), column_name="BilledCost", **args)
-        raw_provider = tabular.codes(_first(t, PROVIDER_COLUMNS))
+        raw_provider = _first(t, PROVIDER_COLUMNS)
         provider = tabular.map_codes(raw_provider, lambda cats: [PROVIDERS.get(str(p).strip().lower()) for p in cats])
         provider = tabular.coalesce(provider, (np.zeros(t.num_rows, dtype=np.int64), np.array(["unknown"],
                                                                                               dtype=object)))
         coded = [tabular.codes(t.column("ChargeCategory")), raw_provider, tabular.codes(t.column("ServiceName")),
-                 tabular.codes(_first(t, ["ServiceCategory"])), tabular.codes(t.column("ConsumedUnit")),
-                 tabular.codes(_first(t, ["x_UsageType", "SkuMeter", "ChargeDescription"])), _instance_types(t),
-                 tabular.codes(_first(t, ["ResourceType"]))]
+                 _first(t, ["ServiceCategory"]), tabular.codes(t.column("ConsumedUnit")),
+                 _first(t, ["x_UsageType", "SkuMeter", "ChargeDescription"]), _instance_types(t),
+                 _first(t, ["ResourceType"])]
         key = self.keys.lookup(coded)
-        region = _regions(tabular.codes(_first(t, ["RegionId"])), tabular.codes(_first(t, ["RegionName"])), provider)
-        account = tabular.codes(_first(t, ["SubAccountId", "BillingAccountId"]))
+        region = _regions(_first(t, ["RegionId"]), _first(t, ["RegionName"]), provider)
+        account = _first(t, ["SubAccountId", "BillingAccountId"])
         bad = bad_s | bad_e | bad_q | bad_c
         return classify.usage_chunk(self.keys.classes, key, start_ns=start, end_ns=end, quantity=qty, cost=cost,
                                     provider=provider, region=region, service=coded[2], account=account,
                                     source_file=self.name, first_row=first, bad=bad if bad.any() else None,
-                                    raw_unit=coded[4])
+                                    raw_unit=coded[4], currency=_first(t, ["BillingCurrency"]))
 
 
 def _instance_types(t: pa.Table):
     """Per row, the instance type a line names: ``x_InstanceType``, else ``SkuPriceDetails``'s
     ``InstanceType``, else one parsed from ``ChargeDescription`` (codes, categories)."""
     def parsed(column, fn):
-        return tabular.map_codes(tabular.codes(_first(t, [column])), lambda cats: fn(pd.Series(cats, dtype=object)))
+        return tabular.map_codes(_first(t, [column]), lambda cats: fn(pd.Series(cats, dtype=object)))
 
-    return tabular.coalesce(tabular.codes(_first(t, ["x_InstanceType"])),
+    return tabular.coalesce(_first(t, ["x_InstanceType"]),
                             parsed("SkuPriceDetails", classify.sku_instance_type),
                             parsed("ChargeDescription", classify.instance_type_from_description))
 

@@ -65,7 +65,7 @@ VARIABLE_MAP = {"usage_start_time": "start", "usage_end_time": "end", "project.i
 REQUIRED = ["usage_start_time", "usage_end_time", "service.description", "sku.description", "usage.amount",
             "usage.unit", "cost"]
 _OPTIONAL = ["billing_account_id", "project.id", "location.region", "location.location", "cost_type",
-             "system_labels", "credits"]
+             "system_labels", "credits", "currency"]
 
 #: Explicit types for JSON lines (numbers stay numbers; nested fields as BigQuery exports them).
 JSON_SCHEMA = pa.schema([
@@ -332,7 +332,7 @@ def _json_rows(path, name: str, *, skip: int, lenient: bool) -> list[dict]:
                 head, _, leaf = field.rpartition(".")
                 holder = rec.get(head) if head else rec
                 value = holder.get(leaf) if isinstance(holder, dict) else None
-                if value is not None and not isinstance(value, (int, float)):
+                if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))):
                     try:
                         float(value)
                     except (TypeError, ValueError):
@@ -366,7 +366,8 @@ class _GcpReader:
         schema = JSON_SCHEMA if self.format == "jsonl" else None
         try:
             for t, _ in tabular.iter_tables(self.path, list(self.cols.values()), batch_rows=batch_rows,
-                                            json_schema=schema, prefetch=False):
+                                            json_schema=schema, prefetch=False,
+                                            numeric=[self.cols[k] for k in ("cost", "usage.amount") if k in self.cols]):
                 yield self._chunk(t, first)
                 first += t.num_rows
         except pa.ArrowInvalid as exc:
@@ -405,7 +406,8 @@ class _GcpReader:
         chunk = classify.usage_chunk(self.keys.classes, key, start_ns=start, end_ns=end, quantity=qty, cost=cost,
                                      provider="gcp", region=tabular.codes(region), service=coded[1],
                                      account=tabular.codes(account), source_file=self.name, first_row=first,
-                                     bad=bad if bad.any() else None, raw_unit=coded[3])
+                                     bad=bad if bad.any() else None, raw_unit=coded[3],
+                                     currency=tabular.codes(self._col(t, "currency")))
         if "credits" in self.cols:
             amount, kinds = _credits(self._col(t, "credits"))
             unparseable = kinds == _UNPARSEABLE

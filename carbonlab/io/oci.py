@@ -93,6 +93,7 @@ VARIABLE_MAP = {
     "unit": ("cost/skuUnitDescription",),
     "quantity": ("usage/billedQuantity",),
     "cost": ("cost/myCost",),
+    "currency": ("cost/currencyCode",),
 }
 REQUIRED = ("start", "end", "region", "service", "description", "quantity", "cost")
 
@@ -405,7 +406,8 @@ class _OciReader:
 
     def chunks(self, batch_rows: int = tabular.BATCH_ROWS) -> Iterator[pd.DataFrame]:
         first = 1
-        for t, _ in tabular.iter_tables(self.path, list(self.cols.values()), batch_rows=batch_rows, prefetch=False):
+        for t, _ in tabular.iter_tables(self.path, list(self.cols.values()), batch_rows=batch_rows, prefetch=False,
+                                        numeric=[self.cols[k] for k in ("quantity", "cost") if k in self.cols]):
             yield self._chunk(t, first)
             first += t.num_rows
 
@@ -424,7 +426,8 @@ class _OciReader:
         return classify.usage_chunk(self.keys.classes, key, start_ns=start, end_ns=end, quantity=qty, cost=cost,
                                     provider="oci", region=region, service=coded[0],
                                     account=tabular.codes(self._col(t, "account")), source_file=self.name,
-                                    first_row=first, bad=bad if bad.any() else None, raw_unit=raw_unit)
+                                    first_row=first, bad=bad if bad.any() else None, raw_unit=raw_unit,
+                                    currency=tabular.codes(self._col(t, "currency")))
 
 
 def iter_oci_cost(path, *, lenient: bool = False, batch_rows: int = tabular.BATCH_ROWS) -> Iterator[pd.DataFrame]:

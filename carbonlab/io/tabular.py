@@ -37,6 +37,9 @@ from carbonlab.io import _files
 
 #: Default number of rows per batch (memory per batch is a few hundred MB at most).
 BATCH_ROWS = 1_000_000
+#: Most rows per batch of a text file (CSV, JSON): their rows are parsed into wide tables of text, and
+#: smaller batches keep a streamed 10 M-row CSV under 1 GB (``benchmarks/bench_memory.py``).
+TEXT_BATCH_ROWS = 250_000
 
 _NS = {"s": 1_000_000_000, "ms": 1_000_000, "us": 1_000, "ns": 1}
 
@@ -122,7 +125,8 @@ def _row_group_runs(pf: pq.ParquetFile, batch_rows: int) -> list[list[int]]:
 
 
 def iter_tables(path, columns: list[str], *, batch_rows: int = BATCH_ROWS,
-                json_schema: pa.Schema | None = None, prefetch: bool = True) -> Iterator[tuple[pa.Table, object]]:
+                json_schema: pa.Schema | None = None, prefetch: bool = True,
+                numeric=()) -> Iterator[tuple[pa.Table, object]]:
     """Yield the file in Arrow tables of about ``batch_rows`` rows.
 
     Parameters
@@ -134,12 +138,16 @@ def iter_tables(path, columns: list[str], *, batch_rows: int = BATCH_ROWS,
         fields).  Columns absent from the file are skipped.
     batch_rows : int
         Rows per yielded table (Parquet yields whole row groups joined up to
-        this size, so a row group larger than ``batch_rows`` is one table).
+        this size, so a row group larger than ``batch_rows`` is one table;
+        text files at most :data:`TEXT_BATCH_ROWS`).
     json_schema : pyarrow.Schema, optional
         Explicit schema for JSON lines files (types of nested fields).
     prefetch : bool, default True
         Read the next table in a background thread while the caller works on
         the current one (Arrow decodes without holding the GIL).
+    numeric : sequence of str
+        Columns holding numbers: in text files they are read as plain text, not
+        dictionary-encoded (their values are nearly all distinct).
 
     Yields
     ------
@@ -150,7 +158,7 @@ def iter_tables(path, columns: list[str], *, batch_rows: int = BATCH_ROWS,
         (used for expensive columns that are needed only sometimes, such as
         CUR 2.0's ``product`` map); None for text formats.
     """
-    it = _iter_tables(path, columns, batch_rows=batch_rows, json_schema=json_schema)
+    it = _iter_tables(path, columns, batch_rows=batch_rows, json_schema=json_schema, numeric=numeric)
     yield from (prefetched(it) if prefetch else it)
 
 
@@ -175,7 +183,7 @@ def prefetched(iterator) -> Iterator:
             yield item
 
 
-def _iter_tables(path, columns, *, batch_rows, json_schema):
+def _iter_tables(path, columns, *, batch_rows, json_schema, numeric=()):
     fmt = file_format(path)
     if fmt == "parquet":
         schema = pq.read_schema(path)
@@ -197,8 +205,9 @@ def _iter_tables(path, columns, *, batch_rows, json_schema):
     elif fmt == "csv":
         have = set(column_names(path))
         wanted = [c for c in columns if c in have]
-        for t in _files.iter_csv(path, wanted, null_values=NULL_TOKENS, batch_rows=batch_rows,
-                                 block_size=64 << 20, rebatch=_rebatch):
+        batch_rows = min(batch_rows, TEXT_BATCH_ROWS)
+        for t in _files.iter_csv(path, wanted, null_values=NULL_TOKENS, batch_rows=batch_rows, rebatch=_rebatch,
+                                 plain=set(numeric)):
             yield t, None
     elif fmt == "json":
         records = _files.json_records(path)
@@ -208,7 +217,8 @@ def _iter_tables(path, columns, *, batch_rows, json_schema):
                 else pa.Table.from_pylist(part)
             yield _flatten(table), None
     else:
-        read = pajson.ReadOptions(block_size=64 << 20, use_threads=True)
+        batch_rows = min(batch_rows, TEXT_BATCH_ROWS)
+        read = pajson.ReadOptions(block_size=_files.CSV_BLOCK_BYTES, use_threads=True)
         parse = pajson.ParseOptions(explicit_schema=json_schema,
                                     unexpected_field_behavior="ignore" if json_schema is not None else "infer")
         stream = pa.input_stream(str(path), compression="detect")
@@ -268,9 +278,6 @@ def unique_categories(idx: np.ndarray, cats: np.ndarray) -> tuple[np.ndarray, np
     return out, np.asarray(list(first), dtype=object)
 
 
-_unique_categories = unique_categories  # the old private name, until every reader uses the public one
-
-
 def map_codes(pair: tuple[np.ndarray, np.ndarray], fn) -> tuple[np.ndarray, np.ndarray]:
     """Apply ``fn`` (categories -> new values, None where none) to a (codes, categories) pair.
 
@@ -286,11 +293,13 @@ def map_codes(pair: tuple[np.ndarray, np.ndarray], fn) -> tuple[np.ndarray, np.n
 
 def coalesce(*pairs: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     """Per row, the first non-missing value of several (codes, categories) pairs."""
-    codes = np.full(len(pairs[0][0]), -1, dtype=np.int64)
-    cats: list = []
-    for c, u in pairs:
-        take = (codes < 0) & (c >= 0)
-        codes = np.where(take, c + len(cats), codes)
+    codes, cats = pairs[0]
+    codes, cats = np.asarray(codes, dtype=np.int64), list(np.asarray(cats, dtype=object))
+    for c, u in pairs[1:]:
+        missing = codes < 0
+        if not missing.any():
+            break
+        codes = np.where(missing & (c >= 0), c + len(cats), codes)
         cats.extend(np.asarray(u, dtype=object).tolist())
     return unique_categories(codes, np.asarray(cats, dtype=object))
 
@@ -323,22 +332,44 @@ def numbers(column, *, name: str, column_name: str, first_row: int, lenient: boo
         column = column.combine_chunks()
     if pa.types.is_dictionary(column.type):
         column = column.dictionary_decode()
+    where = dict(name=name, column_name=column_name, first_row=first_row, lenient=lenient)
+    if pa.types.is_boolean(column.type):
+        return _checked(np.full(len(column), np.nan), column.is_valid().to_numpy(zero_copy_only=False),
+                        "a true/false value where a number is expected", column, **where)
     if pa.types.is_floating(column.type) or pa.types.is_integer(column.type) or pa.types.is_decimal(column.type):
-        v = pc.cast(column, pa.float64()).to_numpy(zero_copy_only=False)
-        return np.asarray(v, dtype=float), np.zeros(len(v), dtype=bool)
+        v = np.asarray(pc.cast(column, pa.float64()).to_numpy(zero_copy_only=False), dtype=float)
+        return _checked(v, np.zeros(len(v), dtype=bool), "", column, **where)
     try:
-        v = pc.cast(column, pa.float64()).to_numpy(zero_copy_only=False)
-        return np.asarray(v, dtype=float), np.zeros(len(v), dtype=bool)
+        v = np.asarray(pc.cast(column, pa.float64()).to_numpy(zero_copy_only=False), dtype=float)
+        return _checked(v, np.zeros(len(v), dtype=bool), "", column, **where)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         pass
     s = pd.Series(column.to_pandas(), dtype=object)
     stripped = s.where(s.isna(), s.astype(str).str.strip())
     v = pd.to_numeric(stripped.replace("", None), errors="coerce")
     bad = (v.isna() & stripped.notna() & (stripped != "")).to_numpy()
-    if bad.any() and not lenient:
-        i = int(np.flatnonzero(bad)[0])
-        raise ParseError(f"{name}: row {first_row + i}, column {column_name}: cannot parse {s.iloc[i]!r} as a number")
-    return v.to_numpy(dtype=float), bad
+    return _checked(v.to_numpy(dtype=float), bad, "cannot parse {value!r} as a number", column, **where)
+
+
+#: Largest magnitude a billing number may have: quantities run up to ~1e19 (GCP byte-seconds of a
+#: petabyte-month); anything past 1e30 is a corrupt value, and its sum could overflow to infinity.
+MAX_MAGNITUDE = 1e30
+
+
+def _checked(v: np.ndarray, bad: np.ndarray, why: str, column, *, name, column_name, first_row, lenient):
+    """Flag values that are not finite numbers of a sane size; raise for the first unless lenient."""
+    absurd = np.isinf(v) | (np.abs(np.nan_to_num(v)) > MAX_MAGNITUDE)
+    for mask, message in ((bad, why), (absurd, "{value!r} is not a finite number of a sane size "
+                                               f"(|x| <= {MAX_MAGNITUDE:g})")):
+        if mask.any() and not lenient:
+            i = int(np.flatnonzero(mask)[0])
+            value = column[i].as_py() if hasattr(column[i], "as_py") else column[i]
+            raise ParseError(f"{name}: row {first_row + i}, column {column_name}: " + message.format(value=value))
+    flagged = bad | absurd
+    return np.where(flagged, np.nan, v), flagged
+
+
+NAT = np.iinfo(np.int64).min
 
 
 def _parse_time_strings(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -354,11 +385,15 @@ def _parse_time_strings(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
             best = t
         if t.notna().all():
             break
-    ns = best.astype("datetime64[ns, UTC]").array.asi8 if len(best) else np.zeros(0, dtype=np.int64)
-    return np.asarray(ns, dtype=np.int64), best.isna().to_numpy()
+    if not len(best):
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=bool)
+    # microseconds hold any year; nanoseconds (pandas' and the cube's unit) only 1677-2262
+    us = best.astype("datetime64[us, UTC]").array.asi8
+    missing = best.isna().to_numpy()
+    out_of_range = ~missing & (np.abs(us) >= np.iinfo(np.int64).max // 1000)
+    ns = np.where(missing | out_of_range, NAT, us * 1000)
+    return ns.astype(np.int64), missing | out_of_range
 
-
-NAT = np.iinfo(np.int64).min
 
 
 def times(column, *, name: str, column_name: str, first_row: int, lenient: bool) -> tuple[np.ndarray, np.ndarray]:
@@ -374,14 +409,17 @@ def times(column, *, name: str, column_name: str, first_row: int, lenient: bool)
     if isinstance(column, pa.ChunkedArray):
         column = column.combine_chunks() if column.num_chunks != 1 else column.chunk(0)
     t = column.type
-    if pa.types.is_timestamp(t):
+    if pa.types.is_timestamp(t) or pa.types.is_date(t):
+        if pa.types.is_date(t):
+            column, t = pc.cast(column.cast(pa.date32()), pa.timestamp("s")), pa.timestamp("s")
         v = column.cast(pa.int64()).fill_null(NAT).to_numpy(zero_copy_only=False).astype(np.int64)
-        if t.unit != "ns":
-            v = np.where(v == NAT, NAT, v * _NS[t.unit])
-        return v, np.zeros(len(v), dtype=bool)
-    if pa.types.is_date(t):
-        v = pc.cast(column, pa.timestamp("ns")).cast(pa.int64()).fill_null(NAT).to_numpy(zero_copy_only=False)
-        return np.asarray(v, dtype=np.int64), np.zeros(len(v), dtype=bool)
+        factor = _NS[t.unit]
+        bad = (v != NAT) & (np.abs(v) >= np.iinfo(np.int64).max // factor)   # past 2262: no nanoseconds
+        if bad.any() and not lenient:
+            i = int(np.flatnonzero(bad)[0])
+            raise ParseError(f"{name}: row {first_row + i}, column {column_name}: {column[i]} is out of the range "
+                             "of dates carbonlab places (1677-2262)")
+        return np.where((v == NAT) | bad, NAT, v * factor), bad
     c, cats = codes(column)
     parsed, bad_cat = _parse_time_strings(cats)
     out = np.full(len(c), NAT, dtype=np.int64)
@@ -392,5 +430,5 @@ def times(column, *, name: str, column_name: str, first_row: int, lenient: bool)
     if bad.any() and not lenient:
         i = int(np.flatnonzero(bad)[0])
         raise ParseError(f"{name}: row {first_row + i}, column {column_name}: cannot parse "
-                         f"{cats[c[i]]!r} as a date-time")
+                         f"{cats[c[i]]!r} as a date-time (of years 1677-2262)")
     return out, bad

@@ -198,7 +198,10 @@ def case(request):
     path = REAL / name
     raw = raw_table(path)
     usage = carbonlab.read(path)
-    cube = carbonlab.usage_cube(usage)
+    currencies = set(usage["currency"].dropna())
+    # costs are never added across currencies; for the conservation checks here every rate is 1
+    rates = {c: 1.0 for c in currencies} if len(currencies) > 1 else None
+    cube = carbonlab.usage_cube(usage, exchange_rates=rates)
     return dict(name=name, path=path, fmt=fmt, provider=provider, text=text_cols, cost=cost_cols, share=share,
                 why=why, raw=raw, usage=usage, cube=cube)
 
@@ -275,7 +278,8 @@ def test_covered_usage_is_placed(case):
     if not len(sub):
         pytest.skip("no usage a carbon model covers in this file")
     placed = sub[(sub["kind"] != "unknown")]
-    cube = carbonlab.usage_cube(sub)
+    currencies = set(sub["currency"].dropna())
+    cube = carbonlab.usage_cube(sub, exchange_rates={c: 1.0 for c in currencies} if len(currencies) > 1 else None)
     share_rows = placed["source_row"].nunique() / len(rows)
     assert share_rows >= case["share"], (case["why"], carbonlab.unattributed_table(cube).head().to_dict("records"))
     assert "missing region" not in set(cube["unattributed_reason"].values) or case["share"] < 1
@@ -286,3 +290,18 @@ def test_refused_with_a_one_line_error(name, message):
     with pytest.raises(ValueError, match=re.escape(name) + ".*(" + message + ")") as info:
         carbonlab.read(REAL / name)
     assert "\n" not in str(info.value)
+
+
+def test_a_bill_in_several_currencies_is_not_added_up():
+    # Google's professional-services sample mixes AUD, EUR, GBP and USD lines
+    path = REAL / "gcp-professional-services_gcp-bq-export-flattened_finops-agent.csv"
+    raw = raw_table(path)
+    assert raw["currency"].nunique() > 1
+    with pytest.raises(ValueError, match=r"costs in several currencies \(.*EUR.*USD.*\): carbonlab does not add"):
+        carbonlab.estimate(carbonlab.read(path))
+    rates = {"USD": 1.0, "EUR": 1.1, "GBP": 1.25, "AUD": 0.65}
+    cube = carbonlab.usage_cube(carbonlab.read(path), exchange_rates=rates)
+    expected = sum(_number(g["cost"]).sum() * rates[c] for c, g in raw.groupby("currency"))
+    expected += sum(_gcp_credits(g) * rates[c] for c, g in raw.groupby("currency"))
+    got = float(cube["cost_attributed"].sum()) + float(cube["unattributed_cost"].sum())
+    assert got == pytest.approx(expected, rel=1e-9)
