@@ -57,7 +57,7 @@ def _explain(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     if isinstance(exc, UnicodeDecodeError):
         return f"not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at byte {exc.start} of a block)"
-    if isinstance(exc, (EOFError, gzip.BadGzipFile, zlib.error)) or "decompress" in text.lower() or \
+    if isinstance(exc, (EOFError, gzip.BadGzipFile, zlib.error)) or "compress" in text.lower() or \
             "gzip" in text.lower():
         return f"truncated or corrupt compressed data ({text[:120]})"
     if "magic bytes" in text or "Parquet file size is 0" in text or "footer" in text.lower():

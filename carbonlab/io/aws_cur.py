@@ -416,11 +416,14 @@ class _CurReader:
 
 #: The columns that identify a line item: "LineItemId and TimeInterval together are unique within a report
 #: version" (AWS, "Identity details", Data Exports User Guide).
-IDENTITY = (("identity/LineItemId", "identity_line_item_id"), ("identity/TimeInterval", "identity_time_interval"))
+IDENTITY = (("identity/LineItemId", "identity_line_item_id"),
+            ("identity/TimeInterval", "identity_time_interval", "lineItem/UsageStartDate",
+             "line_item_usage_start_date"))
 
 
 def duplicate_line_items(path) -> pd.DataFrame:
-    """Lines of a CUR that repeat an earlier line item (same ``LineItemId`` and ``TimeInterval``).
+    """Lines of a CUR that repeat an earlier line item (same ``LineItemId`` and ``TimeInterval``, or
+    usage start where a file has no ``TimeInterval``).
 
     carbonlab counts every line as billed and does not deduplicate (reading the
     identity columns would double the reader's time): a file holding two report
