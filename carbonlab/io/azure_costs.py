@@ -298,6 +298,9 @@ def azure_rules(keys: pd.DataFrame) -> pd.DataFrame:
     no_model = (cat.str.contains(_NO_MODEL_SERVICES) | meter.str.contains(_NO_MODEL_METERS)).to_numpy()
     cls.loc[live & no_model, "note"] = "no physical model for this usage type"
     live &= ~no_model
+    notes = classify.line_notes(text, cat, unit_of)     # the rules every reader shares (IPs, operations, ...)
+    cls.loc[live & (notes != ""), "note"] = notes[live & (notes != "")]
+    live &= notes == ""
     # a pack of 0 ("0 Hours") would make every quantity zero: the unit is broken, not the usage
     empty_pack = live & ~(pack > 0)
     cls.loc[empty_pack, "note"] = "unit of measure with a pack size of 0 or less: " + unit_of.fillna("").astype(str)[
