@@ -46,7 +46,21 @@ between them measure only how usage and signal co-vary in time.
 
 A user's own signal (``signal=``: a reader's Dataset or a DataArray on time x
 region or time x zone) replaces the source wherever it covers a region and a
-basis; the rest comes from the methodology's source, recorded.
+basis; the rest comes from the methodology's source, recorded.  A user signal
+is checked before it is used:
+
+* its values must be numbers (not booleans or strings) in a known ``units``,
+  on a ``time`` of datetimes, with each time, region/zone and basis label once
+  and every basis one of ``schema.BASES``;
+* NaN means "no value" (the hour is not covered); a negative, infinite or
+  impossible value (above ``MAX_INTENSITY`` of :mod:`carbonlab.io.intensity_csv`,
+  5,000 g kWh-1, once converted) is an error naming where it is -- it never
+  reaches a footprint;
+* several signals (a list) must agree where they overlap, else it is an error;
+* what the footprint does not use is recorded in ``assumed``, never dropped
+  silently: zones or regions that match no region of the footprint, and bases
+  the methodology does not ask for; so are the hours a reader filled by its
+  gap rule (``grid_intensity_filled``) among those used.
 """
 
 from __future__ import annotations
@@ -58,7 +72,7 @@ import pandas as pd
 import xarray as xr
 
 from carbonlab import datasets, market, schema
-from carbonlab.io.intensity_csv import ZONE, intensity_unit_factor
+from carbonlab.io.intensity_csv import MAX_INTENSITY, ZONE, intensity_unit_factor
 from carbonlab.market import empty_market_steps
 from carbonlab.schema import BASIS, REGION, TIME
 
@@ -356,12 +370,19 @@ def to_resolution(signal: xr.DataArray, resolution: str) -> xr.DataArray:
 
 # ----------------------------------------------------------------------------------------- user signals
 def _user_array(signal) -> xr.DataArray:
+    """A user signal as one DataArray on (time, region or zone, basis) in g kWh-1, checked (module docstring)."""
     if isinstance(signal, (list, tuple)):                       # several readers' outputs: one signal
+        if not signal:
+            raise ValueError("an empty list was passed as intensity")
         parts = [_user_array(s) for s in signal]
         if len({p.dims[1] for p in parts}) > 1:
             raise ValueError("combine signals on the same spatial dimension (all 'region' or all 'zone')")
-        merged = xr.merge([p.rename("signal") for p in parts], join="outer", compat="no_conflicts",
-                          combine_attrs="drop")["signal"]
+        try:
+            merged = xr.merge([p.rename("signal") for p in parts], join="outer", compat="no_conflicts",
+                              combine_attrs="drop")["signal"]
+        except xr.MergeError:
+            raise ValueError(f"two of the intensity signals give different values for the same {parts[0].dims[1]}, "
+                             "time and basis; pass signals that agree, or one of them") from None
         return merged.transpose(TIME, parts[0].dims[1], BASIS)
     if isinstance(signal, xr.Dataset):
         if "grid_intensity" not in signal:
@@ -387,10 +408,45 @@ def _user_array(signal) -> xr.DataArray:
     extra = [d for d in signal.dims if d not in (TIME, space[0], BASIS)]
     if extra:
         raise ValueError(f"the intensity signal has extra dimensions {extra}; select them first")
-    t = pd.DatetimeIndex(signal[TIME].values)
+    _check_coords(signal, space[0])
+    t = signal.get_index(TIME)
     if t.tz is not None:
-        signal = signal.assign_coords({TIME: t.tz_convert("UTC").tz_localize(None)})
-    return (signal * factor).transpose(TIME, space[0], BASIS)
+        signal = signal.assign_coords({TIME: t.tz_convert("UTC").tz_localize(None).to_numpy()})
+    out = (signal.astype(float) * factor).transpose(TIME, space[0], BASIS)
+    _check_values(out)
+    return out
+
+
+def _check_coords(signal: xr.DataArray, space: str) -> None:
+    """Numbers on datetime times, unique labels, known bases."""
+    if not (np.issubdtype(signal.dtype, np.integer) or np.issubdtype(signal.dtype, np.floating)):
+        raise ValueError(f"the intensity signal's values must be numbers, not {signal.dtype}")
+    if not isinstance(signal.get_index(TIME), pd.DatetimeIndex):
+        raise ValueError(f"the intensity signal's 'time' must hold datetimes, not {signal[TIME].dtype}")
+    for dim in (TIME, space, BASIS):
+        index = signal.get_index(dim)
+        if index.has_duplicates:
+            raise ValueError(f"the intensity signal has the {dim} label(s) {list(index[index.duplicated()][:3])} "
+                             "more than once")
+    unknown = [str(b) for b in signal[BASIS].values if b not in schema.BASES]
+    if unknown:
+        raise ValueError(f"the intensity signal has unknown basis {unknown}; bases are {schema.BASES}")
+
+
+def _check_values(da: xr.DataArray) -> None:
+    """No negative, infinite or impossible intensity reaches a footprint (NaN = no value)."""
+    v = da.to_numpy()
+    with np.errstate(invalid="ignore"):
+        bad = np.isinf(v) | (v < 0) | (v > MAX_INTENSITY)
+    if not bad.any():
+        return
+    i, j, k = (int(x[0]) for x in np.nonzero(bad))
+    x = float(v[i, j, k])
+    why = ("not finite" if np.isinf(x) else "negative; a grid intensity is >= 0" if x < 0 else
+           f"above {MAX_INTENSITY:g} g kWh-1, more than any grid emits (check the units)")
+    raise ValueError(f"the intensity signal has {int(bad.sum())} impossible value(s); the first, {x:g} g kWh-1 at "
+                     f"{da.dims[1]} {str(da[da.dims[1]].values[j])!r}, {pd.Timestamp(da[TIME].values[i])}, basis "
+                     f"{str(da[BASIS].values[k])!r}, is {why}")
 
 
 def _expand_periods(da: xr.DataArray, hours: pd.DatetimeIndex) -> xr.DataArray:
@@ -413,21 +469,61 @@ def _expand_periods(da: xr.DataArray, hours: pd.DatetimeIndex) -> xr.DataArray:
     return da.reindex({TIME: hours})
 
 
+def _user_filled(signal, hours) -> xr.DataArray | None:
+    """The readers' ``grid_intensity_filled`` flags of a user signal on ``hours`` (None: no reader output)."""
+    parts = signal if isinstance(signal, (list, tuple)) else [signal]
+    flags = [p["grid_intensity_filled"].rename("filled").astype(float) for p in parts
+             if isinstance(p, xr.Dataset) and "grid_intensity_filled" in p]
+    if not flags:
+        return None
+    merged = xr.merge(flags, join="outer", compat="override", combine_attrs="drop")["filled"]
+    t = merged.get_index(TIME)
+    if isinstance(t, pd.DatetimeIndex) and t.tz is not None:
+        merged = merged.assign_coords({TIME: t.tz_convert("UTC").tz_localize(None).to_numpy()})
+    return merged.reindex({TIME: hours}).fillna(0.0) > 0.5
+
+
+def _region_keys(space, region, provider):
+    """The labels of a user signal that stand for a region: itself, or its grid zone and WattTime region."""
+    if space == REGION:
+        return [region]
+    if (provider, region) not in _regions().index:
+        return []
+    row = _regions().loc[(provider, region)]
+    return [k for k in (row["grid_zone"], row["watttime_region"]) if isinstance(k, str)]
+
+
+def _unused_notes(da: xr.DataArray, matched: set, bases) -> list[str]:
+    """Say which parts of a user signal the footprint does not use (never ignored silently)."""
+    space = da.dims[1]
+    notes = []
+    unmatched = [str(v) for v in da[space].values if str(v) not in matched]
+    if unmatched:
+        notes.append(f"user signal: {space}(s) {unmatched} match no region of this footprint"
+                     + ("" if space == REGION else " (zones are matched through the regions dataset's grid_zone "
+                                                   "and watttime_region)"))
+    unused = [str(b) for b in da[BASIS].values if b not in bases or b == "market"]
+    if unused:
+        notes.append(f"user signal: basis {unused} not used (the methodology's location bases are "
+                     f"{[b for b in bases if b != 'market']}; the market basis comes from instruments=)")
+    return notes
+
+
 def _user_values(signal, hours, regions, providers, bases, resolution):
     """Values of a user signal per (hour, region, basis) and the mask of pairs it provides."""
     da = _user_array(signal)
     space = da.dims[1]
+    filled = _user_filled(signal, hours)
     da = _expand_periods(da, hours)
     labels = [str(v) for v in da[space].values]
     values = np.full((len(hours), len(regions), len(bases)), np.nan)
     provided = np.zeros((len(regions), len(bases)), dtype=bool)
     notes = []
+    matched: set = set()
     periods = _period_keys(hours, resolution)
     for i, (r, p) in enumerate(zip(regions, providers)):
-        keys = [r] if space == REGION else []
-        if space == ZONE and (p, r) in _regions().index:
-            row = _regions().loc[(p, r)]
-            keys = [k for k in (row["grid_zone"], row["watttime_region"]) if isinstance(k, str)]
+        keys = _region_keys(space, r, p)
+        matched.update(k for k in keys if k in labels)
         for j, b in enumerate(bases):
             if b == "market" or b not in da[BASIS].values:
                 continue
@@ -450,8 +546,13 @@ def _user_values(signal, hours, regions, providers, bases, resolution):
                 values[:, i, j] = col
                 provided[i, j] = True
                 notes.append(f"{p}:{r} {b}: your signal ({space} {k})")
+                if filled is not None and k in filled[space].values and b in filled[BASIS].values:
+                    n = int(filled.sel({space: k, BASIS: b}).sum())
+                    if n:
+                        notes.append(f"{p}:{r} {b}: {n} of {len(col)} hours of your signal ({space} {k}) were "
+                                     "filled by the reader's gap rule (grid_intensity_filled)")
                 break
-    return values, provided, notes
+    return values, provided, notes + _unused_notes(da, matched, bases)
 
 
 # ----------------------------------------------------------------------------------------- entry point

@@ -7,6 +7,7 @@ section 1) for the profiles.  Resolution identities are computed independently w
 
 from __future__ import annotations
 
+import io
 import json
 
 import numpy as np
@@ -272,3 +273,77 @@ def test_a_readers_output_replaces_the_signal_in_one_call(usage_table, tmp_path)
     np.testing.assert_allclose(gi.sel(region="us-west-1", basis="location_marginal").values, 453.59237)
     assert np.allclose(gi.sel(region="us-west-1", basis="location_average"), 261.28)     # not in the files: GSF
     assert np.allclose(gi.sel(region="us-east-1", basis="location_marginal"), 557.17)
+
+
+# ------------------------------------------------------------------------------------------------ hostile user signals
+@pytest.mark.parametrize("values, units, message", [
+    ([100.0, -5.0, 100.0], "g kWh-1", r"-5 g kWh-1 at region 'us-east-1', 2025-01-01 01:00:00.* is negative"),
+    ([100.0, np.inf, 100.0], "g kWh-1", r"inf g kWh-1 .* is not finite"),
+    ([100.0, -np.inf, 100.0], "g kWh-1", r"-inf g kWh-1 .* is not finite"),
+    ([0.3, 300.0, 0.3], "kg/kWh", r"300000 g kWh-1 .* above 5000 g kWh-1"),      # a g/kWh value labelled kg/kWh
+])
+def test_user_signal_with_impossible_values_is_refused(usage_table, values, units, message):
+    hours = pd.date_range("2025-01-01", periods=3, freq="h")
+    sig = _user_signal(hours, "us-east-1", values, units=units)
+    with pytest.raises(ValueError, match=message):
+        intensity.grid_intensity(hours.values, ["us-east-1"], ["aws"], resolution="hourly", signal=sig)
+    usage = usage_table([dict(start="2025-01-01T00:00Z", end="2025-01-01T03:00Z", kind="compute", quantity=12.0,
+                              unit="vCPU-h", instance_type="m5.xlarge")])
+    m = carbonlab.methodology("carbonlab").replace(id="m", resolution="hourly", bases=("location_average",))
+    with pytest.raises(ValueError, match=message):                   # never reaches a footprint
+        carbonlab.estimate(usage, m, intensity=sig)
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda h: _user_signal(h, "us-east-1", [1.0, 2.0, 3.0]).astype(bool), "must be numbers, not bool"),
+    (lambda h: _user_signal([0, 1, 2], "us-east-1", [1.0, 2.0, 3.0]), "'time' must hold datetimes"),
+    (lambda h: _user_signal(h[[0, 0, 1]], "us-east-1", [1.0, 2.0, 3.0]), "time label.* more than once"),
+    (lambda h: _user_signal(h, "us-east-1", [1.0, 2.0, 3.0], basis="average"), r"unknown basis \['average'\]"),
+    (lambda h: [_user_signal(h, "us-east-1", [1.0, 2.0, 3.0]), _user_signal(h, "us-east-1", [1.0, 2.0, 4.0])],
+     "two of the intensity signals give different values"),
+])
+def test_user_signal_of_the_wrong_shape_is_refused(make, message):
+    hours = pd.date_range("2025-01-01", periods=3, freq="h")
+    with pytest.raises(ValueError, match=message):
+        intensity.grid_intensity(hours.values, ["us-east-1"], ["aws"], resolution="hourly", signal=make(hours))
+
+
+def test_user_signal_nan_is_no_value_and_tz_aware_times_are_used():
+    hours = pd.date_range("2025-01-01", periods=3, freq="h")
+    gap = _user_signal(hours, "us-east-1", [100.0, np.nan, 100.0])
+    da, notes = intensity.grid_intensity(hours.values, ["us-east-1"], ["aws"], resolution="hourly", signal=gap)
+    assert np.allclose(da, 396.25) and any("covers 2 of 3 hours" in n for n in notes)
+    aware = _user_signal(hours.tz_localize("Europe/Berlin"), "us-east-1", [100.0, 200.0, 300.0])
+    t = hours - pd.Timedelta("1h")                                   # Berlin is UTC+1 in January
+    da, _ = intensity.grid_intensity(t.values, ["us-east-1"], ["aws"], resolution="hourly", signal=aware)
+    assert da.sel(basis="location_average").values.ravel().tolist() == [100.0, 200.0, 300.0]
+
+
+def test_user_signal_that_matches_no_region_is_recorded(usage_table, tmp_path):
+    # an Electricity Maps export of zone XX (no region of the footprint) and a marginal basis the methodology
+    # does not ask for: the footprint keeps its source and says so in "assumed"
+    em = tmp_path / "XX_2025_hourly.csv"
+    lines = ["Datetime (UTC),Country,Zone Name,Zone Id,Carbon Intensity gCO₂eq/kWh (direct),"
+             "Carbon Intensity gCO₂eq/kWh (LCA),Low Carbon Percentage,Renewable Percentage,Data Source,"
+             "Data Estimated,Data Estimation Method"]
+    lines += [f"2025-01-01 {h:02d}:00:00,Nowhere,Nowhere,XX,{100 + h},{150 + h},40,8,x,false," for h in range(24)]
+    em.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    usage = usage_table([dict(start="2025-01-01T00:00Z", end="2025-01-02T00:00Z", kind="compute", quantity=96.0,
+                              unit="vCPU-h", instance_type="m5.xlarge")])
+    m = carbonlab.methodology("carbonlab").replace(id="m", resolution="hourly", bases=("location_average",))
+    fp = carbonlab.estimate(usage, m, intensity=carbonlab.read_electricitymaps(em))
+    assumed = json.loads(fp.attrs["assumed"])
+    assert "user signal: zone(s) ['XX'] match no region of this footprint" in " ".join(assumed)
+    assert any("basis ['location_average_direct'] not used" in a for a in assumed)
+    assert np.allclose(fp["grid_intensity"].sel(basis="location_average"), 396.25)     # GSF annual, us-east-1
+
+
+def test_hours_a_reader_filled_are_recorded_when_used():
+    hours = pd.date_range("2025-01-01", periods=6, freq="h")
+    text = "time,zone,value,unit\n" + "".join(f"{t:%Y-%m-%dT%H:%M}Z,US-MIDA-PJM,{300 + i},g/kWh\n"
+                                               for i, t in enumerate(hours) if i not in (2, 3))
+    ds = carbonlab.read_intensity_csv(io.StringIO(text))
+    da, notes = intensity.grid_intensity(hours.values, ["us-east-1"], ["aws"], resolution="hourly", signal=ds)
+    assert da.sel(basis="location_average").values.ravel().tolist() == [300.0, 301.0, 302.0, 303.0, 304.0, 305.0]
+    assert "aws:us-east-1 location_average: 2 of 6 hours of your signal (zone US-MIDA-PJM) were filled by the " \
+           "reader's gap rule (grid_intensity_filled)" in notes

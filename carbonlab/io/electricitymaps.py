@@ -20,6 +20,23 @@ Times are UTC hour starts (the column says so).  Gaps follow the rule of
 the ``location_average`` basis, the direct (stack) value
 ``location_average_direct``.
 
+Broken input
+------------
+The byte, CSV, time and intensity rules of :mod:`carbonlab.io.intensity_csv`
+apply (empty, header-only, truncated, non-UTF-8 files and ``inf``, ``nan``,
+``-5`` or ``true`` intensities are errors naming file, row and column).  Here
+also:
+
+* ``Datetime (UTC)``, ``Zone Id`` and both intensity columns are required
+  (either header format); a renamed one is an error listing the columns, and
+  two columns for one field (a v1 and a v2 name) are an error.
+* ``Zone Id`` must not be empty; the percentages must be numbers from 0 to
+  100 (or empty); ``Data Estimated`` is ``true``, ``false`` or empty.
+* One zone and hour given twice (in one file, or in two exports of different
+  vintages -- Electricity Maps revises history) must carry the same intensity,
+  percentage and estimated values: an exact repeat is dropped and counted in
+  ``duplicates_dropped``, a different one is an error naming both rows.
+
 References
 ----------
 .. [em_portal] Electricity Maps, Data Portal, https://www.electricitymaps.com/data-portal
@@ -35,7 +52,9 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from carbonlab.io.intensity_csv import _as_paths, hourly_table, intensity_dataset, numeric, parse_times
+from carbonlab.io.intensity_csv import (SignalFileError, Table, files_label, hourly_table, intensity_cells,
+                                        intensity_dataset, parse_times, percent_cells, read_table, require_values,
+                                        sources)
 
 __all__ = ["read_electricitymaps", "VARIABLE_MAP"]
 
@@ -58,37 +77,53 @@ VARIABLE_MAP: dict[str, str] = {
 }
 
 _REQUIRED = ("time", "zone", "intensity_direct", "intensity_lifecycle")
+_INTENSITIES = ("intensity_direct", "intensity_lifecycle")
+_PERCENTS = ("cfe_percent", "renewable_percent")
 
 
 def _normalise(name: str) -> str:
     return name.strip().lower().replace("co2", "co₂")
 
 
-def _read_one(path) -> pd.DataFrame:
-    name = str(path)
-    raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    mapping = {c: VARIABLE_MAP[_normalise(c)] for c in raw.columns if _normalise(c) in VARIABLE_MAP}
-    missing = [k for k in _REQUIRED if k not in mapping.values()]
+def _columns(table: Table) -> dict[str, int]:
+    """carbonlab column -> index of its source column; a missing required or a doubled column is an error."""
+    found: dict[str, list[int]] = {}
+    for i, h in enumerate(table.header):
+        if _normalise(h) in VARIABLE_MAP:
+            found.setdefault(VARIABLE_MAP[_normalise(h)], []).append(i)
+    missing = [k for k in _REQUIRED if k not in found]
     if missing:
-        raise ValueError(f"{name}: not an Electricity Maps export, missing column(s) for {missing} "
-                         f"(columns: {list(raw.columns)})")
-    raw = raw.rename(columns=mapping)
-    df = pd.DataFrame({"time": parse_times(raw["time"], where=name)})
-    df["zone"] = raw["zone"].str.strip().to_numpy()
-    if (df["zone"] == "").any():
-        i = int(np.flatnonzero((df["zone"] == "").to_numpy())[0])
-        raise ValueError(f"{name}: row {i + 2} column 'Zone Id' is empty")
-    inv = {v: k for k, v in mapping.items()}
-    for col in ("intensity_direct", "intensity_lifecycle", "cfe_percent", "renewable_percent"):
-        df[col] = numeric(raw[col], file=name, column=inv[col]) if col in raw else np.nan
-    est = raw["estimated"].str.strip().str.lower() if "estimated" in raw else pd.Series("", index=raw.index)
-    bad = ~est.isin(["true", "false", ""])
+        raise SignalFileError(f"{table.name}: not an Electricity Maps export, missing column(s) for {missing} "
+                              f"(columns: {table.header})")
+    doubled = {k: [table.header[i] for i in v] for k, v in found.items() if len(v) > 1}
+    if doubled:
+        raise SignalFileError(f"{table.name}: two columns for the same field: {doubled}")
+    return {k: v[0] for k, v in found.items()}
+
+
+def _read_one(src, name: str) -> pd.DataFrame:
+    table = read_table(src, name)
+    cols = _columns(table)
+    df = pd.DataFrame({"time": parse_times(table.column(cols["time"]), where=name, place=table.place(cols["time"]))})
+    zone = table.column(cols["zone"])
+    if (zone == "").any():
+        k = int(np.flatnonzero((zone == "").to_numpy())[0])
+        raise SignalFileError(f"{name}: {table.place(cols['zone'])(k)}: no zone")
+    df["zone"] = zone.to_numpy(dtype=object)
+    for col in _INTENSITIES:
+        df[col] = intensity_cells(table.column(cols[col]), where=name, place=table.place(cols[col]))
+    for col in _PERCENTS:
+        df[col] = (percent_cells(table.column(cols[col]), where=name, place=table.place(cols[col]))
+                   if col in cols else np.nan)
+    require_values(df, _INTENSITIES, name=name)
+    est = table.column(cols["estimated"]).str.lower() if "estimated" in cols else pd.Series("", index=df.index)
+    bad = ~est.isin(["true", "false", ""]).to_numpy()
     if bad.any():
-        i = int(np.flatnonzero(bad.to_numpy())[0])
-        raise ValueError(f"{name}: row {i + 2} column {inv['estimated']!r}: {est.iloc[i]!r} is not true/false")
+        k = int(np.flatnonzero(bad)[0])
+        raise SignalFileError(f"{name}: {table.place(cols['estimated'])(k)}: {est.iloc[k]!r} is not true/false")
     df["estimated"] = (est == "true").astype(float).where(est != "", np.nan).to_numpy()
-    df["zone_name"] = raw["zone_name"].to_numpy() if "zone_name" in raw else ""
-    df["source_file"], df["source_row"] = name, np.arange(2, len(df) + 2)
+    df["zone_name"] = table.column(cols["zone_name"]).to_numpy(dtype=object) if "zone_name" in cols else ""
+    df["source_file"], df["source_row"] = name, table.lines
     return df
 
 
@@ -97,7 +132,7 @@ def read_electricitymaps(paths, *, max_gap: int | None = 3) -> xr.Dataset:
 
     Parameters
     ----------
-    paths : str, path or sequence of them
+    paths : str, path, open file or sequence of paths
         One or more exports (any zones, any years; files of the same zone are
         joined along time).
     max_gap : int or None, default 3
@@ -125,6 +160,11 @@ def read_electricitymaps(paths, *, max_gap: int | None = 3) -> xr.Dataset:
         plus ``grid_intensity_filled``; attrs name the files, zone names and the
         count of filled hours.
 
+    Raises
+    ------
+    carbonlab.io.intensity_csv.SignalFileError
+        A broken file or value (module docstring), or one zone and hour with two different values.
+
     Examples
     --------
     >>> import io
@@ -136,12 +176,13 @@ def read_electricitymaps(paths, *, max_gap: int | None = 3) -> xr.Dataset:
     >>> float(ds.grid_intensity.sel(basis="location_average", zone="DE")[0])
     185.8
     """
-    frames = [_read_one(p) for p in (_as_paths(paths) if not hasattr(paths, "read") else [paths])]
-    data = pd.concat(frames, ignore_index=True)
+    files = sources(paths)
+    data = pd.concat([_read_one(src, name) for src, name in files], ignore_index=True)
     data["cfe_share"] = data["cfe_percent"] / 100.0
     data["renewable_share"] = data["renewable_percent"] / 100.0
     cols = ["intensity_lifecycle", "intensity_direct", "cfe_share", "renewable_share", "estimated"]
-    values, filled, info = hourly_table(data, cols, where="Electricity Maps export", max_gap=max_gap)
+    values, filled, info = hourly_table(data, cols, where=f"Electricity Maps export {files_label(files)}",
+                                        max_gap=max_gap)
     est = values["estimated"]
     values["estimated"] = (est > 0.5).astype(float).where(est.notna())   # a filled flag stays 0/1
     names = data.groupby("zone")["zone_name"].first().to_dict()

@@ -18,10 +18,41 @@ Formats read (detected from the content):
   WattTime): raw ``time,moer,f1..f36`` (5-minute, kg CO2/kWh; the forecast
   columns are ignored) or hourly ``datetime_utc,moer_kgCO2_per_kWh,...``.
 
+A file is JSON when its name ends in ``.json`` or ``.json.gz`` or its text
+starts with ``{`` or ``[``, else CSV; compression is told by the content
+(``.json.gz`` and ``.csv.gz`` are read like the others).
+
 Units are converted exactly: 1 lb MWh-1 = 0.45359237 g kWh-1, 1 kg kWh-1 =
 1000 g kWh-1.  Five-minute points are averaged into UTC hours; gaps follow the
 rule of :mod:`carbonlab.io.intensity_csv` and are flagged.  WattTime's signals
 count CO2 only (not CO2e).
+
+Broken input
+------------
+The byte, CSV, time and intensity rules of :mod:`carbonlab.io.intensity_csv`
+apply (every problem is a ``SignalFileError`` in one line naming the file).
+For JSON:
+
+* Text that is not JSON is an error naming its line and column; so is a
+  document nested too deeply.
+* A v3 document is an object whose ``data`` is a non-empty list of objects and
+  whose ``meta`` is an object with a known ``units``; a v2 document is a
+  non-empty list of objects.  Anything else (a list of numbers, an object
+  without ``data``) is an error.
+* The region comes from ``meta.region`` (v3) or ``ba`` (v2), the signal from
+  ``meta.signal_type`` or ``datatype``, unless ``region=`` / ``signal_type=``
+  are given; a file that names neither is an error (no guessed region or
+  signal).  A v2 file holds one ``ba`` and one ``datatype``.
+* Every point has a ``point_time`` (a string) and a ``value``: a JSON number,
+  or ``null`` for a missing point (the gap rule applies).  A point without
+  ``value``, a string, a boolean, an object, ``NaN``, ``Infinity``, ``1e309``,
+  a negative number or, converted, more than ``MAX_INTENSITY`` is an error
+  naming the point (``point 3``, counted from 1).  ``imputed_data_used`` is a
+  boolean or ``null``; in an SDK CSV ``true``/``false``/``1``/``0`` or empty.
+* The same region, time and signal given twice (in one file or across files)
+  must carry the same value: an exact repeat is dropped and counted
+  (``duplicates_dropped``), a different one is an error naming both points --
+  never averaged.  Points at different times of one hour are averaged.
 
 References
 ----------
@@ -33,6 +64,7 @@ References
 from __future__ import annotations
 
 import json
+import math
 import re
 from pathlib import Path
 
@@ -40,8 +72,9 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from carbonlab.io.intensity_csv import (_as_paths, hourly_table, intensity_dataset, intensity_unit_factor,
-                                        numeric, parse_times)
+from carbonlab.io.intensity_csv import (SignalFileError, check_intensity, files_label, hourly_table,
+                                        intensity_cells, intensity_dataset, parse_times, read_text, sources,
+                                        table_from_text, unit_factor, wide_by_basis)
 
 __all__ = ["read_watttime", "SIGNAL_BASES"]
 
@@ -50,84 +83,188 @@ SIGNAL_BASES = {"co2_moer": "location_marginal", "moer": "location_marginal",
                 "co2_aoer": "location_average", "aoer": "location_average"}
 
 _SDK_NAME = re.compile(r"^(?P<region>.+?)_(?P<signal>co2_moer|co2_aoer|health_damage)_")
+_FLAGS = {"true": 1.0, "false": 0.0, "1": 1.0, "0": 0.0, "": np.nan}
 
 
-def _frame(times, values, *, region, signal, factor, name, imputed=None) -> pd.DataFrame:
-    df = pd.DataFrame({"time": parse_times(times, where=name)})
+def _frame(times, values, *, region, signal, name, place, imputed=None, unit="point") -> pd.DataFrame:
+    """Records of one file; ``values`` already checked and in g kWh-1."""
+    df = pd.DataFrame({"time": parse_times(times, where=name, place=place)})
     df["zone"] = region
-    df["value"] = np.asarray(values, dtype=float) * factor
+    df["value"] = np.asarray(values, dtype=float)
     df["signal"] = signal
     df["imputed"] = np.nan if imputed is None else np.asarray(imputed, dtype=float)
-    df["source_file"], df["source_row"] = name, np.arange(1, len(df) + 1)
+    df["source_file"], df["source_place"] = name, unit
     return df
 
 
-def _read_json(path: Path, region, signal_type) -> pd.DataFrame:
-    name = str(path)
-    doc = json.loads(path.read_text(encoding="utf-8"))
+# ------------------------------------------------------------------------------------ JSON
+def _point_place(k: int, key: str = "value") -> str:
+    return f"point {k + 1} {key!r}"
+
+
+def _json_number(v, name: str, k: int) -> float:
+    """A point's value: a JSON number or null (NaN)."""
+    if v is None:
+        return np.nan
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        raise SignalFileError(f"{name}: {_point_place(k)}: {json.dumps(v)[:40]} is not a number")
+    try:
+        x = float(v)
+    except OverflowError:
+        x = math.inf
+    if math.isnan(x):
+        raise SignalFileError(f"{name}: {_point_place(k)}: NaN is not a number; use null for a missing point")
+    return x
+
+
+def _json_flag(v, name: str, k: int) -> float:
+    if v is None:
+        return np.nan
+    if not isinstance(v, bool):
+        raise SignalFileError(f"{name}: {_point_place(k, 'imputed_data_used')}: {json.dumps(v)[:40]} is not "
+                              "true/false")
+    return float(v)
+
+
+def _points(points: list, name: str, *, key_hint: str) -> tuple[list, np.ndarray]:
+    """(times, values in the file's unit) of a list of point objects, each checked."""
+    times, values = [], np.empty(len(points))
+    for k, p in enumerate(points):
+        if not isinstance(p, dict):
+            raise SignalFileError(f"{name}: point {k + 1} is {json.dumps(p)[:40]}, not an object ({key_hint})")
+        t = p.get("point_time")
+        if not isinstance(t, str):
+            raise SignalFileError(f"{name}: {_point_place(k, 'point_time')}: "
+                                  f"{'missing' if 'point_time' not in p else json.dumps(t)[:40] + ' is not a time'}")
+        if "value" not in p:
+            raise SignalFileError(f"{name}: {_point_place(k)}: missing (use null for a missing point)")
+        times.append(t)
+        values[k] = _json_number(p["value"], name, k)
+    return times, values
+
+
+def _label(given, found, what: str, arg: str, name: str) -> str:
+    label = given if given is not None else found
+    if not isinstance(label, str) or not label.strip():
+        raise SignalFileError(f"{name}: no {what} in the file; give {arg}=")
+    return label.strip()
+
+
+def _read_v3(doc: dict, name: str, region, signal_type) -> pd.DataFrame:
+    meta = doc.get("meta", {})
+    if not isinstance(meta, dict):
+        raise SignalFileError(f"{name}: 'meta' is not an object")
+    unit = meta.get("units")
+    if not isinstance(unit, str):
+        raise SignalFileError(f"{name}: WattTime v3 JSON without meta.units")
+    factor = unit_factor(unit, where=f"{name}: meta.units")
+    points = doc["data"]
+    if not isinstance(points, list) or not points:
+        raise SignalFileError(f"{name}: 'data' is {'empty' if points == [] else 'not a list of points'}")
+    if any(isinstance(p, dict) and "forecast" in p for p in points):
+        raise SignalFileError(f"{name}: a forecast file; carbonlab reads historical signals")
+    times, values = _points(points, name, key_hint="WattTime v3 data")
+    imputed = [_json_flag(p.get("imputed_data_used"), name, k) for k, p in enumerate(points)]
+    return _frame(times, check_intensity(values * factor, where=name, place=_point_place, shown=values),
+                  region=_label(region, meta.get("region"), "meta.region", "region", name),
+                  signal=_label(signal_type, meta.get("signal_type"), "meta.signal_type", "signal_type", name),
+                  name=name, place=lambda k: _point_place(k, "point_time"), imputed=imputed)
+
+
+def _read_v2(doc: list, name: str, region, signal_type) -> pd.DataFrame:
+    if not doc:
+        raise SignalFileError(f"{name}: empty WattTime v2 list")
+    times, values = _points(doc, name, key_hint="WattTime v2 list")
+    for k, p in enumerate(doc):
+        for key in ("ba", "datatype"):
+            if not isinstance(p.get(key), (str, type(None))):
+                raise SignalFileError(f"{name}: {_point_place(k, key)}: {json.dumps(p[key])[:40]} is not a string")
+    kinds = {p["datatype"].upper() if "datatype" in p else None for p in doc}
+    bas = {p.get("ba") for p in doc}
+    if len(kinds) > 1 or len(bas) > 1:
+        raise SignalFileError(f"{name}: mixed datatypes {sorted(map(str, kinds))} or regions "
+                              f"{sorted(map(str, bas))} in one v2 file")
+    kind = kinds.pop()
+    signal = signal_type if signal_type is not None else ("co2_" + kind.lower() if kind else None)
+    imputed = [1.0 if "modeled" in str(p.get("version", "")) else 0.0 for p in doc]
+    factor = unit_factor("lbs/MWh", where=name)
+    return _frame(times, check_intensity(values * factor, where=name, place=_point_place, shown=values),
+                  region=_label(region, bas.pop(), "ba", "region", name),
+                  signal=_label(signal, None, "datatype", "signal_type", name),
+                  name=name, place=lambda k: _point_place(k, "point_time"), imputed=imputed)
+
+
+def _read_json(text: str, name: str, region, signal_type) -> pd.DataFrame:
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise SignalFileError(f"{name}: not JSON (line {err.lineno} column {err.colno}: {err.msg})") from None
+    except RecursionError:
+        raise SignalFileError(f"{name}: a JSON document nested too deeply") from None
     if isinstance(doc, dict) and "data" in doc:                       # v3
-        meta = doc.get("meta", {})
-        unit = meta.get("units")
-        if unit is None:
-            raise ValueError(f"{name}: WattTime v3 JSON without meta.units")
-        points = doc["data"]
-        if points and "forecast" in points[0]:
-            raise ValueError(f"{name}: a forecast file; carbonlab reads historical signals")
-        times = [p["point_time"] for p in points]
-        values = [np.nan if p.get("value") is None else p["value"] for p in points]
-        imputed = [float(p["imputed_data_used"]) if "imputed_data_used" in p else np.nan for p in points]
-        return _frame(times, values, region=region or meta.get("region", "unknown"),
-                      signal=signal_type or meta.get("signal_type", "co2_moer"),
-                      factor=intensity_unit_factor(unit), name=name, imputed=imputed)
+        return _read_v3(doc, name, region, signal_type)
     if isinstance(doc, list):                                         # v2
-        if not doc:
-            raise ValueError(f"{name}: empty WattTime v2 list")
-        kinds = {str(p.get("datatype", "MOER")).upper() for p in doc}
-        bas = {p.get("ba") for p in doc}
-        if len(kinds) > 1 or len(bas) > 1:
-            raise ValueError(f"{name}: mixed datatypes {kinds} or regions {bas} in one v2 file")
-        imputed = [1.0 if "modeled" in str(p.get("version", "")) else 0.0 for p in doc]
-        return _frame([p["point_time"] for p in doc], [p["value"] for p in doc],
-                      region=region or bas.pop(), signal=signal_type or ("co2_" + kinds.pop().lower()),
-                      factor=intensity_unit_factor("lbs/MWh"), name=name, imputed=imputed)
-    raise ValueError(f"{name}: not a WattTime v2 or v3 JSON document")
+        return _read_v2(doc, name, region, signal_type)
+    raise SignalFileError(f"{name}: not a WattTime v2 or v3 JSON document (an object with 'data' and 'meta', "
+                          "or a list of points)")
 
 
-def _read_csv(path: Path, region, signal_type, unit) -> pd.DataFrame:
-    name = str(path)
-    raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")   # .gz decompressed
-    cols = {c.strip().lower(): c for c in raw.columns}
+# ------------------------------------------------------------------------------------ CSV
+def _read_csv(text: str, name: str, region, signal_type, unit) -> pd.DataFrame:
+    table = table_from_text(text, name)
+    cols = {h.strip().lower(): i for i, h in enumerate(table.header)}
+    base = Path(name).name
     if "point_time" in cols and "value" in cols:                      # SDK CSV
-        m = _SDK_NAME.match(path.name)
+        m = _SDK_NAME.match(base)
         region = region or (m.group("region") if m else None)
         signal_type = signal_type or (m.group("signal") if m else None)
         if region is None or signal_type is None:
-            raise ValueError(f"{name}: give region= and signal_type= (the file name does not follow "
-                             "the SDK's {region}_{signal_type}_{start}_{end}.csv)")
-        imputed = None
-        if "imputed_data_used" in cols:
-            imputed = raw[cols["imputed_data_used"]].str.strip().str.lower().map(
-                {"true": 1.0, "false": 0.0, "1": 1.0, "0": 0.0, "": np.nan})
-        return _frame(raw[cols["point_time"]], numeric(raw[cols["value"]], file=name, column="value"),
-                      region=region, signal=signal_type, factor=intensity_unit_factor(unit or "lbs/MWh"),
-                      name=name, imputed=imputed)
-    if "time" in cols and "moer" in cols:                             # SGIP raw 5-minute
-        return _frame(raw[cols["time"]], numeric(raw[cols["moer"]], file=name, column="moer"),
-                      region=region or _sgip_region(path), signal=signal_type or "co2_moer",
-                      factor=intensity_unit_factor(unit or "kg/kWh"), name=name)
-    if "datetime_utc" in cols and "moer_kgco2_per_kwh" in cols:      # SGIP hourly (derived)
-        return _frame(raw[cols["datetime_utc"]], numeric(raw[cols["moer_kgco2_per_kwh"]], file=name,
-                                                          column="moer_kgCO2_per_kWh"),
-                      region=region or _sgip_region(path), signal=signal_type or "co2_moer",
-                      factor=intensity_unit_factor(unit or "kg/kWh"), name=name)
-    raise ValueError(f"{name}: not a WattTime/SGIP CSV (columns: {list(raw.columns)})")
+            raise SignalFileError(f"{name}: give region= and signal_type= (the file name does not follow "
+                                  "the SDK's {region}_{signal_type}_{start}_{end}.csv)")
+        tcol, vcol, default = table.find("point_time"), table.find("value"), "lbs/MWh"
+    elif "time" in cols and "moer" in cols:                           # SGIP raw 5-minute
+        tcol, vcol, default = table.find("time"), table.find("moer"), "kg/kWh"
+    elif "datetime_utc" in cols and "moer_kgco2_per_kwh" in cols:    # SGIP hourly (derived)
+        tcol, vcol, default = table.find("datetime_utc"), table.find("moer_kgCO2_per_kWh"), "kg/kWh"
+    else:
+        raise SignalFileError(f"{name}: not a WattTime/SGIP CSV (columns: {table.header})")
+    if default == "kg/kWh":
+        region, signal_type = region or _sgip_region(base, name), signal_type or "co2_moer"
+    imputed = None
+    icol = table.find("imputed_data_used", required=False)
+    if icol is not None:
+        flags = table.column(icol).str.lower()
+        bad = ~flags.isin(list(_FLAGS)).to_numpy()
+        if bad.any():
+            k = int(np.flatnonzero(bad)[0])
+            raise SignalFileError(f"{name}: {table.place(icol)(k)}: {flags.iloc[k]!r} is not true/false")
+        imputed = flags.map(_FLAGS).to_numpy(dtype=float)
+    values = intensity_cells(table.column(vcol), where=name, place=table.place(vcol),
+                             factor=unit_factor(unit or default, where=name))
+    df = _frame(table.column(tcol), values, region=region, signal=signal_type, name=name,
+                place=table.place(tcol), imputed=imputed, unit="row")
+    df["source_row"] = table.lines
+    return df
 
 
-def _sgip_region(path: Path) -> str:
-    m = re.search(r"(SGIP_[A-Z]+_[A-Z0-9]+)", path.name)
+def _sgip_region(base: str, name: str) -> str:
+    m = re.search(r"(SGIP_[A-Z]+_[A-Z0-9]+)", base)
     if m is None:
-        raise ValueError(f"{path}: give region= (no SGIP_<ISO>_<UTILITY> in the file name)")
+        raise SignalFileError(f"{name}: give region= (no SGIP_<ISO>_<UTILITY> in the file name)")
     return m.group(1)
+
+
+def _read_one(src, name: str, region, signal_type, unit) -> pd.DataFrame:
+    text = read_text(src, name)
+    base = Path(name).name.lower()
+    if text.lstrip()[:1] in ("{", "[") or base.endswith((".json", ".json.gz")):
+        df = _read_json(text, name, region, signal_type)
+        df["source_row"] = np.arange(1, len(df) + 1)
+    else:
+        df = _read_csv(text, name, region, signal_type, unit)
+    if not np.isfinite(df["value"].to_numpy()).any():
+        raise SignalFileError(f"{name}: no intensity values (every value is missing)")
+    return df
 
 
 def read_watttime(paths, *, region: str | None = None, signal_type: str | None = None,
@@ -136,8 +273,9 @@ def read_watttime(paths, *, region: str | None = None, signal_type: str | None =
 
     Parameters
     ----------
-    paths : str, path or sequence of them
-        ``.json`` (API v2/v3) or ``.csv``/``.csv.gz`` (SDK or SGIP) files.
+    paths : str, path, open file or sequence of paths
+        API v2/v3 JSON or SDK/SGIP CSV files, each optionally gzip-compressed
+        (told by the content, whatever the name).
     region : str, optional
         Region label (default: from the file's metadata or name).
     signal_type : str, optional
@@ -165,6 +303,11 @@ def read_watttime(paths, *, region: str | None = None, signal_type: str | None =
         ``meta.signal_type`` ``basis``             co2_moer -> location_marginal
         ===================  ====================  ==================================
 
+    Raises
+    ------
+    carbonlab.io.intensity_csv.SignalFileError
+        A broken file, document or value (module docstring), or one region, time and signal with two values.
+
     Examples
     --------
     >>> import json, tempfile, pathlib
@@ -176,29 +319,21 @@ def read_watttime(paths, *, region: str | None = None, signal_type: str | None =
     ...     float(read_watttime(p).grid_intensity.squeeze())
     453.59237
     """
-    frames = []
-    for path in _as_paths(paths):
-        if path.suffix.lower() == ".json":
-            frames.append(_read_json(path, region, signal_type))
-        else:
-            frames.append(_read_csv(path, region, signal_type, unit))
-    data = pd.concat(frames, ignore_index=True)
-    unknown = sorted(set(data["signal"]) - set(SIGNAL_BASES))
-    if unknown:
-        raise ValueError(f"signal type(s) {unknown} are not grid carbon intensities carbonlab reads "
-                         f"({sorted(SIGNAL_BASES)})")
+    files = sources(paths)
+    data = pd.concat([_read_one(src, name, region, signal_type, unit) for src, name in files], ignore_index=True)
+    unknown = ~data["signal"].isin(list(SIGNAL_BASES)).to_numpy()
+    if unknown.any():
+        row = data.iloc[int(np.flatnonzero(unknown)[0])]
+        raise SignalFileError(f"{row['source_file']}: signal type {row['signal']!r} is not a grid carbon intensity "
+                              f"carbonlab reads ({sorted(SIGNAL_BASES)})")
     data["basis"] = data["signal"].map(SIGNAL_BASES)
-    wide = data.pivot_table(index=["time", "zone"], columns="basis", values="value", aggfunc="mean").reset_index()
-    n = data.groupby(["time", "zone", "basis"]).size()
-    if (n > 1).any():
-        dup = data.set_index(["time", "zone", "basis"]).loc[n[n > 1].index[:1]]
-        if dup["value"].nunique() > 1:
-            rows = "; ".join(f"{r.source_file} point {r.source_row}" for r in dup.itertuples())
-            raise ValueError(f"different values for the same region, time and signal ({rows})")
+    where = f"WattTime signal {files_label(files)}"
+    wide, _, dropped = wide_by_basis(data, where=where)
     bases = [b for b in ("location_average", "location_marginal") if b in wide.columns]
-    values, filled, info = hourly_table(wide, bases, where="WattTime signal", max_gap=max_gap)
+    values, filled, info = hourly_table(wide, bases, where=where, max_gap=max_gap)
     return intensity_dataset(values, filled, {b: b for b in bases}, source="watttime",
-                             attrs={"files": json.dumps([str(p) for p in _as_paths(paths)]),
+                             attrs={"files": json.dumps([name for _, name in files]),
+                                    "duplicates_dropped": dropped,
                                     "signal": "WattTime/SGIP operating emission rate (CO2 only)",
                                     "points_per_hour_max": info["points_per_hour_max"],
                                     "gap_rule": f"linear up to {max_gap} h, else month x hour-of-day mean",

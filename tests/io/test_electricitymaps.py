@@ -6,6 +6,7 @@ Reference: ../shared/reference-data/hourly-intensity/SOURCES.md section 1 (forma
 
 from __future__ import annotations
 
+import gzip
 import io
 
 import numpy as np
@@ -128,3 +129,97 @@ def test_conflicting_duplicate_hours_are_an_error(tmp_path):
         read_electricitymaps([a, b])
     same = read_electricitymaps([a, a])                 # exact duplicates are dropped and counted
     assert same.attrs["duplicates_dropped"] == 2
+
+
+# ------------------------------------------------------------------------------------------------ broken input
+def _own_error(exc: BaseException, name: str) -> None:
+    """carbonlab's own one-line ValueError naming the file, not a parsing library's exception."""
+    assert isinstance(exc, ValueError) and not isinstance(exc, UnicodeDecodeError), type(exc)
+    assert not type(exc).__module__.startswith(("pyarrow", "pandas", "json", "gzip", "zlib", "csv", "xarray"))
+    assert type(exc).__module__.startswith("carbonlab"), type(exc).__module__
+    assert name in str(exc) and "\n" not in str(exc), str(exc)
+
+
+_GOOD = (V1 + _rows([100.0, 110.0, 120.0, 130.0])).replace("\n", "\r\n")     # CRLF, as the green-dcc copies
+
+
+def _with_value(value, column=5, row=1):
+    lines = _GOOD.split("\r\n")
+    cells = lines[row + 1].split(",")
+    cells[column] = value
+    lines[row + 1] = ",".join(cells)
+    return "\r\n".join(lines)
+
+
+BROKEN = {
+    # id: (bytes of the file, what the message says)
+    "empty": (b"", r"empty \(0 bytes\)"),
+    "header only": (V1.encode(), "a header and no data rows"),
+    "truncated mid-row": (_GOOD.encode()[:-25], r"row 5 has \d+ cells, the header 11"),
+    "truncated in a number": (_GOOD.encode()[:_GOOD.rfind("130.0") + 2], r"row 5 has 5 cells"),
+    "truncated in the header": ("Datetime (UTC),Zone Id,Carbon Intensity gCO₂".encode()[:-1], "line 1: byte 0xe2"),
+    "latin-1 byte": (_GOOD.replace("Germany", "Germ\xe4ny", 1).encode("latin-1", errors="replace"),
+                     "line 1: byte 0x3f|missing column|line 2: byte 0xe4"),
+    "non-UTF-8 byte": (_GOOD.encode().replace(b"Germany", b"Germ\xe4ny", 1), r"line 2: byte 0xe4 is not UTF-8"),
+    "UTF-16 without BOM": (_GOOD.encode("utf-16-le"), "is not UTF-8 text|NUL character"),
+    "renamed column": (_GOOD.replace("Zone Id", "Zone").encode(), r"missing column\(s\) for \['zone'\]"),
+    "two LCA columns": (_GOOD.replace("Low Carbon Percentage", "Carbon intensity gCO₂eq/kWh (Life cycle)").encode(),
+                        "two columns for the same field"),
+    "abc": (_with_value("abc").encode(),
+            r"row 3 column 'Carbon Intensity gCO₂eq/kWh \(LCA\)': 'abc' is not a number"),
+    "true": (_with_value("true").encode(), r"row 3 column .*'true' is not a number"),
+    "inf": (_with_value("inf").encode(), r"row 3 column .*'inf' is not a finite number"),
+    "Infinity": (_with_value("Infinity").encode(), r"row 3 column .*'Infinity' is not a finite number"),
+    "1e309": (_with_value("1e309").encode(), r"row 3 column .*'1e309' is not a finite number"),
+    "nan": (_with_value("nan").encode(), r"row 3 column .*'nan' is not a number; leave the cell empty"),
+    "negative": (_with_value("-5").encode(), r"row 3 column .*'-5' is negative"),
+    "absurd": (_with_value("250000").encode(), r"row 3 column .*above 5000 g kWh-1"),
+    "direct inf": (_with_value("inf", column=4).encode(), r"row 3 column 'Carbon Intensity gCO₂eq/kWh \(direct\)'"),
+    "percentage 250": (_with_value("250", column=6).encode(), r"row 3 column 'Low Carbon Percentage': 250 is not"),
+    "estimated maybe": (_with_value("maybe", column=9).encode(), r"row 3 column 'Data Estimated': 'maybe'"),
+    "zone empty": (_with_value("", column=3).encode(), r"row 3 column 'Zone Id': no zone"),
+    "time abc": (_with_value("abc", column=0).encode(), r"row 3 column 'Datetime \(UTC\)': 'abc' is not a time"),
+    "time empty": (_with_value("", column=0).encode(), r"row 3 column 'Datetime \(UTC\)': no time"),
+    "year 7023": (_with_value("7023-01-01 01:00:00", column=0).encode(), r"row 3 column .*outside 1970-2099"),
+    "extra cell": (_with_value("eu,x", column=8).encode(), r"row 3 has 12 cells, the header 11"),
+    "unterminated quote": ((_GOOD + '2023-01-01 05:00:00,"Germany').encode(), "unterminated quote"),
+    "all intensities empty": ((V1 + _rows([None, None])).encode(), "no intensity values"),
+    "gzip truncated": (gzip.compress(_GOOD.encode())[:-12], "truncated or corrupt gzip data"),
+    "gzip corrupt": (gzip.compress(_GOOD.encode())[:12] + b"\x00" * 30 + gzip.compress(_GOOD.encode())[42:],
+                     "truncated or corrupt gzip data"),
+    "zip archive": (b"PK\x03\x04" + b"\x00" * 40, "a zip archive"),
+    "conflicting duplicate": ((_GOOD + _rows([100.0]) + _rows([999.0], start="2023-01-01 01:00:00")).encode(),
+                              r"zone 'DE' at 2023-01-01 01:00 UTC has different values in .*row 3; .*row 7"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BROKEN))
+def test_broken_files_give_carbonlabs_one_line_error(tmp_path, case):
+    data, message = BROKEN[case]
+    path = tmp_path / ("DE_2023_hourly.csv.gz" if "gzip" in case else "DE_2023_hourly.csv")
+    path.write_bytes(data)
+    with pytest.raises(ValueError, match=message) as info:
+        read_electricitymaps(path)
+    _own_error(info.value, path.name)
+
+
+def test_the_readable_variants_read_alike(tmp_path):
+    # a byte-order mark, UTF-16 with one, gzip under any name, a blank last line: the same signal
+    ref = read_electricitymaps(io.StringIO(_GOOD))
+    for name, data in (("bom.csv", b"\xef\xbb\xbf" + _GOOD.encode()), ("utf16.csv", _GOOD.encode("utf-16")),
+                       ("gz.csv", gzip.compress(_GOOD.encode())), ("blank.csv", (_GOOD + "\r\n\r\n").encode())):
+        (tmp_path / name).write_bytes(data)
+        got = read_electricitymaps(tmp_path / name)
+        np.testing.assert_array_equal(got.grid_intensity.values, ref.grid_intensity.values)
+
+
+def test_identical_duplicates_are_accepted_once_conflicting_ones_anywhere_are_not(tmp_path):
+    # the first duplicated hour agrees, the second does not: the check looks at every duplicate, not the first
+    rows = _rows([100.0, 101.0, 102.0])
+    ok = read_electricitymaps(io.StringIO(V1 + rows + _rows([100.0])))
+    assert ok.attrs["duplicates_dropped"] == 1 and ok.sizes["time"] == 3
+    with pytest.raises(ValueError, match="01:00 UTC has different values"):
+        read_electricitymaps(io.StringIO(V1 + rows + _rows([100.0, 555.0])))
+    # an empty cell and a number for the same hour are different values too
+    with pytest.raises(ValueError, match="different values"):
+        read_electricitymaps(io.StringIO(V1 + rows + _rows([None])))

@@ -7,6 +7,9 @@ CISO 3, MISO 3) and section 3 (Let's Wait Awhile: DE 315, GB 218, FR 57), access
 
 from __future__ import annotations
 
+import bz2
+import gzip
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -115,3 +118,110 @@ def test_units_and_errors(tmp_path):
     dup = _write(tmp_path, t + t[:1], [1.0, 2.0, 5.0], name="dup.csv")
     with pytest.raises(ValueError, match="different values"):
         read_intensity_csv(dup)
+
+
+# ------------------------------------------------------------------------------------------------ broken input
+def _own_error(exc: BaseException, name: str) -> None:
+    """carbonlab's own one-line ValueError naming the file, not a parsing library's exception."""
+    assert isinstance(exc, ValueError) and not isinstance(exc, UnicodeDecodeError), type(exc)
+    assert not type(exc).__module__.startswith(("pyarrow", "pandas", "json", "gzip", "zlib", "csv", "xarray"))
+    assert type(exc).__module__.startswith("carbonlab"), type(exc).__module__
+    assert name in str(exc) and "\n" not in str(exc), str(exc)
+
+
+GOOD = "time,zone,value,unit\n" + "".join(f"2024-03-31T{h:02d}:00:00Z,DE,{300 + h}.5,g/kWh\n" for h in range(4))
+
+
+def _cell(value, column=2, row=1):
+    lines = GOOD.split("\n")
+    cells = lines[row + 1].split(",")
+    cells[column] = value
+    lines[row + 1] = ",".join(cells)
+    return "\n".join(lines)
+
+
+BROKEN = {
+    "empty": (b"", r"empty \(0 bytes\)"),
+    "header only": (b"time,zone,value,unit\n", "a header and no data rows"),
+    "blank lines only": (b"\n\n \n", "no header"),
+    "truncated mid-row": (GOOD.encode()[:-9], r"row 5 has 3 cells, the header 4"),
+    "truncated in a number": (GOOD.encode()[:GOOD.rfind("303.5") + 2], r"row 5 has 3 cells"),
+    "non-UTF-8 byte": (GOOD.encode().replace(b"DE", b"D\xff", 1), r"line 2: byte 0xff is not UTF-8"),
+    "latin-1 text": ((GOOD + "2024-03-31T05:00:00Z,Zürich,1,g/kWh\n").encode("latin-1"), r"line 6: byte 0xfc"),
+    "UTF-16 without BOM": (GOOD.encode("utf-16-le"), "NUL character"),
+    "renamed value column": (GOOD.replace("value", "val").encode(), r"no column 'value' \(columns: \["),
+    "renamed zone column": (GOOD.replace("zone", "region").encode(), r"no column 'zone'"),
+    "two value columns": (GOOD.replace("unit", "VALUE").encode(), "two columns for 'value'"),
+    "abc": (_cell("abc").encode(), r"row 3 column 'value': 'abc' is not a number"),
+    "true": (_cell("true").encode(), r"row 3 column 'value': 'true' is not a number"),
+    "inf": (_cell("inf").encode(), r"row 3 column 'value': 'inf' is not a finite number"),
+    "-inf": (_cell("-inf").encode(), r"row 3 column 'value': '-inf' is not a finite number"),
+    "Infinity": (_cell("Infinity").encode(), r"row 3 column 'value': 'Infinity' is not a finite number"),
+    "1e309": (_cell("1e309").encode(), r"row 3 column 'value': '1e309' is not a finite number"),
+    "nan": (_cell("nan").encode(), r"row 3 column 'value': 'nan' is not a number; leave the cell empty"),
+    "NaN": (_cell("NaN").encode(), r"row 3 column 'value': 'NaN' is not a number"),
+    "negative": (_cell("-5").encode(), r"row 3 column 'value': '-5' is negative"),
+    "g/kWh values labelled kg/kWh": (GOOD.replace("g/kWh", "kg/kWh").encode(),
+                                     r"row 2 column 'value': '300.5' is 300500 g kWh-1, above 5000 .*check the unit"),
+    "unit empty": (_cell("", column=3).encode(), r"row 3 column 'unit': unknown grid intensity unit ''"),
+    "unit unknown": (_cell("mg/J", column=3).encode(), r"row 3 column 'unit': unknown grid intensity unit 'mg/J'"),
+    "zone empty": (_cell("", column=1).encode(), r"row 3 column 'zone': no zone"),
+    "time abc": (_cell("abc", column=0).encode(), r"row 3 column 'time': 'abc' is not a time"),
+    "time empty": (_cell("", column=0).encode(), r"row 3 column 'time': no time"),
+    "year 1066": (_cell("1066-10-14T09:00:00Z", column=0).encode(), r"row 3 column 'time': .* outside 1970-2099"),
+    "year 2262+": (_cell("2400-01-01T00:00:00Z", column=0).encode(), r"row 3 column 'time'"),
+    "extra cell": (_cell("300,5").encode(), r"row 3 has 5 cells, the header 4"),
+    "unterminated quote": ((GOOD + '2024-03-31T05:00:00Z,"DE').encode(), "unterminated quote"),
+    "all values empty": (GOOD.replace("0.5", "").replace("1.5", "").replace("2.5", "").replace("3.5", "")
+                         .replace(",30,", ",,").encode(), "no intensity values"),
+    "gzip truncated": (gzip.compress(GOOD.encode())[:-12], "truncated or corrupt gzip data"),
+    "bzip2 truncated": (bz2.compress(GOOD.encode())[:-12], "truncated or corrupt bzip2 data"),
+    "conflicting duplicate (second of two)": ((GOOD + GOOD.split("\n")[1] + "\n" + _cell("999").split("\n")[2] + "\n")
+                                              .encode(), r"zone 'DE', basis 'location_average' at 2024-03-31 01:00 "
+                                                         r"UTC has different values in .*row 3; .*row 7"),
+    "duplicate, a value and an empty cell": ((GOOD + _cell("").split("\n")[2] + "\n").encode(),
+                                             "01:00 UTC has different values"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BROKEN))
+def test_broken_files_give_carbonlabs_one_line_error(tmp_path, case):
+    data, message = BROKEN[case]
+    path = tmp_path / ("signal.csv.gz" if "gzip" in case else "signal.csv")
+    path.write_bytes(data)
+    with pytest.raises(ValueError, match=message) as info:
+        read_intensity_csv(path)
+    _own_error(info.value, path.name)
+
+
+def test_identical_duplicates_across_files_are_dropped_once(tmp_path):
+    a = tmp_path / "a.csv"
+    a.write_text(GOOD)
+    b = tmp_path / "b.csv"
+    b.write_text(GOOD.split("\n", 1)[0] + "\n" + GOOD.split("\n")[2] + "\n")
+    ds = read_intensity_csv([a, b])
+    assert ds.attrs["duplicates_dropped"] == 1
+    assert ds.grid_intensity.values.ravel().tolist() == [300.5, 301.5, 302.5, 303.5]
+    b.write_text(GOOD.split("\n", 1)[0] + "\n" + _cell("301.6").split("\n")[2] + "\n")
+    with pytest.raises(ValueError, match=r"a.csv row 3; .*b.csv row 2"):
+        read_intensity_csv([a, b])
+
+
+def test_empty_cells_are_missing_and_the_waat_header_keeps_its_pandas_name(tmp_path):
+    # an empty value is a gap (filled and flagged); an empty header cell is named "Unnamed: 0" as pandas does
+    p = tmp_path / "waat.csv"
+    p.write_text(",avg_CI\n2022-01-01 00:00:00+00:00,50\n2022-01-01 01:00:00+00:00,\n2022-01-01 02:00:00+00:00,70\n")
+    ds = read_intensity_csv(p, time_column="Unnamed: 0", value_column="avg_CI", zone="WAAT", unit="g/kWh")
+    assert ds.grid_intensity.values.ravel().tolist() == [50.0, 60.0, 70.0]
+    assert ds.grid_intensity_filled.values.ravel().tolist() == [False, True, False]
+    with pytest.raises(ValueError, match="no files given"):
+        read_intensity_csv([])
+
+
+def test_a_grid_too_large_for_memory_is_refused(tmp_path):
+    # 3,000 zones of one hour each, and one point 76 years later: 2e9 hourly values are never allocated
+    rows = "".join(f"2023-01-{1 + i % 28:02d}T00:00:00Z,Z{i},100,g/kWh\n" for i in range(3000))
+    p = tmp_path / "many.csv"
+    p.write_text("time,zone,value,unit\n" + rows + "2099-01-01T00:00:00Z,Z0,1,g/kWh\n")
+    with pytest.raises(ValueError, match=r"many.csv: 3000 zones over 666217 hours .* more than 40,000,000"):
+        read_intensity_csv(p)
