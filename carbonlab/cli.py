@@ -70,8 +70,12 @@ def _run(path: Path, methodology, out: Path, *, label: str, lenient: bool = Fals
         print(_nothing_placed(path, unattributed, out), file=sys.stderr)
         return s
     steps.set_postfix_str("figures")
-    plot.region_hour_heatmap(fp).savefig(out / "emissions_region_hour.png", dpi=110)
-    plot.stacked_by_service(fp).savefig(out / "emissions_by_service.png", dpi=110)
+    import matplotlib.pyplot as plt
+
+    for fig, name in ((plot.region_hour_heatmap(fp), "emissions_region_hour.png"),
+                      (plot.stacked_by_service(fp), "emissions_by_service.png")):
+        fig.savefig(out / name, dpi=110)
+        plt.close(fig)
     steps.update()
     steps.close()
     _print_summary(s, fp, out)

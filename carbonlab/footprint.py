@@ -199,11 +199,10 @@ class FootprintChain:
         for _, model in self.stages():
             try:
                 new, notes = model(ds, m)
-            except (KeyError, ValueError) as exc:   # name the bill the footprint is of
+            except KeyError as exc:   # a region or parameter of the bill the data lacks: name the bill
                 if len(files) != 1:
                     raise
-                msg = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
-                raise type(exc)(f"{files[0]}: {msg}") from None
+                raise KeyError(f"{files[0]}: {exc.args[0] if exc.args else exc}") from None
             ds = ds.assign(new)
             assumed.extend(notes)
         ds.attrs = {**cube.attrs, "title": "carbonlab footprint", **m.provenance(),
