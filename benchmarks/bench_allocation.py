@@ -21,7 +21,7 @@ import time
 import tracemalloc
 
 from carbonlab import allocation
-from carbonlab.allocation_synthetic import REGIONS, synthetic_provider
+from carbonlab.allocation.synthetic import REGIONS, synthetic_provider
 
 
 def _rss_mb() -> float:

@@ -29,7 +29,7 @@ _CHILD = r"""
 import json, resource, sys, time
 import carbonlab, numpy, xarray
 from carbonlab.cube import usage_cube
-carbonlab.hardware.instances()
+carbonlab.datasets.hardware.instances()
 xarray.DataArray(numpy.zeros(1), dims="x")
 t0 = time.perf_counter()
 cube = usage_cube(sys.argv[1], "ccf_2026")

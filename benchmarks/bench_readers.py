@@ -39,9 +39,9 @@ import json, resource, sys, time
 t0 = time.perf_counter()
 import carbonlab
 from carbonlab.cube import usage_cube
-import carbonlab.hardware
+import carbonlab.datasets.hardware
 import numpy, xarray
-carbonlab.hardware.instances()
+carbonlab.datasets.hardware.instances()
 xarray.DataArray(numpy.zeros(1), dims="x")   # xarray imports its array backends (dask) on first use
 t1 = time.perf_counter()
 cube = usage_cube(sys.argv[1], "ccf_2026")

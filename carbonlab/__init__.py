@@ -28,19 +28,18 @@ totals, total, variants, sweep, tornado, decompose, rerun
     (:mod:`carbonlab.accessor`, registered on import).
 """
 
-__version__ = "0.1.0"
-
+from carbonlab._version import __version__
 from carbonlab.cube import usage_cube
 from carbonlab.datasets import data_card, list_datasets, load_table
 from carbonlab.footprint import FootprintChain, compare, estimate, summary, to_tidy, unattributed_table
 from carbonlab.io import read, read_aws_cur, read_azure_costs, read_focus, read_gcp_billing, read_oci_cost
 from carbonlab.methodology import Methodology, list_methodologies, methodology
-from carbonlab.intensity import grid_intensity, profile_signal, to_resolution
+from carbonlab.signals.assemble import grid_intensity, profile_signal, to_resolution
 from carbonlab.io.electricitymaps import read_electricitymaps
 from carbonlab.io.intensity_csv import read_intensity_csv
 from carbonlab.io.watttime import read_watttime
-from carbonlab.marginal import siler_evans
-from carbonlab.market import cfe_score, hourly_matching, market_factor
+from carbonlab.models.marginal import siler_evans
+from carbonlab.models.market import cfe_score, hourly_matching, market_factor
 from carbonlab.sensitivity import decompose, rerun, sweep, tornado, total, totals, variants
 from carbonlab import accessor  # noqa: F401  (registers ds.carbon)
 

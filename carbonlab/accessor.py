@@ -63,25 +63,25 @@ class CarbonAccessor:
     # figures of a footprint
     def heatmap(self, basis=None, ax=None):
         """:func:`carbonlab.plot.region_hour_heatmap`."""
-        return _figures("plot").region_hour_heatmap(self._ds, basis=basis, ax=ax)
+        return _figures("plot.footprint").region_hour_heatmap(self._ds, basis=basis, ax=ax)
 
     def stacked_by_service(self, basis=None, freq: str = "MS", top: int = 10, ax=None):
         """:func:`carbonlab.plot.stacked_by_service`."""
-        return _figures("plot").stacked_by_service(self._ds, basis=basis, freq=freq, top=top, ax=ax)
+        return _figures("plot.footprint").stacked_by_service(self._ds, basis=basis, freq=freq, top=top, ax=ax)
 
     def stacked_by_component(self, freq: str = "MS", ax=None):
         """:func:`carbonlab.plot.stacked_by_component`."""
-        return _figures("plot").stacked_by_component(self._ds, freq=freq, ax=ax)
+        return _figures("plot.footprint").stacked_by_component(self._ds, freq=freq, ax=ax)
 
     def world_map(self, basis: str = "location_average", ax=None):
         """:func:`carbonlab.plot.world_map`."""
-        return _figures("plot").world_map(self._ds, basis=basis, ax=ax)
+        return _figures("plot.footprint").world_map(self._ds, basis=basis, ax=ax)
 
     # figures of a comparison
     def methodology_bars(self, basis: str = "location_average", ax=None):
-        """:func:`carbonlab.plot_compare.methodology_bars`."""
-        return _figures("plot_compare").methodology_bars(self._ds, basis=basis, ax=ax)
+        """:func:`carbonlab.plot.compare.methodology_bars`."""
+        return _figures("plot.compare").methodology_bars(self._ds, basis=basis, ax=ax)
 
     def sweep_plot(self, parameter: str, metric: str = "co2e", basis: str = "location_average", ax=None):
-        """:func:`carbonlab.plot_compare.sweep_plot`."""
-        return _figures("plot_compare").sweep_plot(self._ds, parameter, metric=metric, basis=basis, ax=ax)
+        """:func:`carbonlab.plot.compare.sweep_plot`."""
+        return _figures("plot.compare").sweep_plot(self._ds, parameter, metric=metric, basis=basis, ax=ax)

@@ -33,7 +33,7 @@ net out against what they correct; ``attrs['records_negative']`` counts them.
 micro-architecture, which a region x service cell mixes; summing vCPU-hours
 first would lose it.  The cube therefore carries, besides the physical
 quantities, the three linear terms of the compute model
-(:func:`carbonlab.energy.ccf_compute_aggregated`) for the methodology's
+(:func:`carbonlab.models.energy.ccf_compute_aggregated`) for the methodology's
 coefficient set, so that utilisation, PUE, grid, amortisation and water stay
 late, cheap knobs.  ``attrs["coefficient_set"]`` says which set was used.
 
@@ -52,8 +52,9 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from carbonlab import hardware, schema, units
-from carbonlab.schema import ACCOUNT, REGION, SERVICE, TIME, UNATTRIBUTED
+from carbonlab.datasets import hardware
+from carbonlab.core import schema, units
+from carbonlab.core.schema import ACCOUNT, REGION, SERVICE, TIME, UNATTRIBUTED
 
 HOUR_NS = 3_600_000_000_000
 _NAT = np.iinfo(np.int64).min
@@ -143,7 +144,7 @@ class CubeBuilder:
         How to name the input in error messages.
     embodied_model : {"teads_baseline", "boavizta"}
         Which TE and resource share feed ``embodied_reserved``
-        (:func:`carbonlab.hardware.compute_coefficients`).
+        (:func:`carbonlab.datasets.hardware.compute_coefficients`).
     lenient : bool, default False
         Leave usage outside the bill's span unattributed instead of raising.
     max_cube_bytes : float
@@ -633,8 +634,8 @@ def usage_cube(usage, coefficient_set: str = "ccf_2026", *, account: bool = Fals
     Parameters
     ----------
     usage : pandas.DataFrame or str or path-like
-        A UsageTable (:data:`carbonlab.schema.USAGE_COLUMNS`; ``quantity`` in
-        ``unit``, converted exactly by :mod:`carbonlab.units`), or the path of a
+        A UsageTable (:data:`carbonlab.core.schema.USAGE_COLUMNS`; ``quantity`` in
+        ``unit``, converted exactly by :mod:`carbonlab.core.units`), or the path of a
         billing file, which is read in batches straight into the cube
         (:func:`carbonlab.io.iter_read`; memory bounded by the batch size).
     coefficient_set : str, default "ccf_2026"
@@ -645,7 +646,7 @@ def usage_cube(usage, coefficient_set: str = "ccf_2026", *, account: bool = Fals
         How to name the input in error messages (a file's name by default).
     embodied_model : {"teads_baseline", "boavizta"}
         Which TE and resource share feed ``embodied_reserved``
-        (:func:`carbonlab.hardware.compute_coefficients`).
+        (:func:`carbonlab.datasets.hardware.compute_coefficients`).
     format, batch_rows
         For a file: its format (detected from the columns when None), rows per batch.
     lenient : bool, default False

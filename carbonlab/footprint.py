@@ -16,10 +16,14 @@ from typing import Callable
 import pandas as pd
 import xarray as xr
 
-from carbonlab import __version__, embodied, energy, facility, grid, hardware, intensity, schema, sites, water
+from carbonlab._version import __version__
+from carbonlab.models import embodied, energy, facility, emissions as grid, water
+from carbonlab.datasets import hardware, sites
+from carbonlab.signals import assemble as intensity
+from carbonlab.core import schema
 from carbonlab.cube import usage_cube
 from carbonlab.methodology import Methodology, methodology as get_methodology
-from carbonlab.schema import BASIS, COMPONENT, METHODOLOGY, REGION, TIME
+from carbonlab.core.schema import BASIS, COMPONENT, METHODOLOGY, REGION, TIME
 
 __all__ = ["FootprintChain", "estimate", "compare", "summary", "to_tidy", "unattributed_table"]
 
@@ -233,10 +237,10 @@ def estimate(usage, methodology: str | Methodology = "carbonlab", *, account: bo
         Your own grid signal (e.g. ``carbonlab.read_electricitymaps(files)``,
         or ``[read_electricitymaps(...), read_watttime(...)]``), used instead
         of the methodology's source wherever it covers a region and basis
-        (:func:`carbonlab.intensity.grid_intensity`).
+        (:func:`carbonlab.signals.assemble.grid_intensity`).
     instruments : pandas.DataFrame or path, optional
         Contractual instruments for the market basis
-        (:func:`carbonlab.market.validate_instruments`).
+        (:func:`carbonlab.models.market.validate_instruments`).
     unattributed : {"ccf_cost_ratio"}, optional
         Also estimate the unattributed usage (``unattributed_energy_estimate``,
         ``unattributed_co2e_estimate``), labelled as an estimate

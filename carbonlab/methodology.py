@@ -16,7 +16,7 @@ import tomllib
 from dataclasses import dataclass, field, fields
 from importlib import resources
 
-from carbonlab.schema import BASES
+from carbonlab.core.schema import BASES
 
 __all__ = ["Methodology", "methodology", "list_methodologies", "CHOICES"]
 
@@ -71,17 +71,17 @@ class Methodology:
     grid_source : {"ccf_factors", "regions_annual", "grid_profiles"}
         CCF's annual factor tables, annual Electricity Maps averages and
         WattTime marginal rates per region (GSF Real Time Cloud), or the
-        shipped hourly profiles per grid zone (:mod:`carbonlab.intensity`).
+        shipped hourly profiles per grid zone (:mod:`carbonlab.signals.assemble`).
     bases : tuple of str
         Bases to compute (``location_average``, ``location_average_direct``,
-        ``location_marginal``, ``market``; :data:`carbonlab.schema.BASES`).
+        ``location_marginal``, ``market``; :data:`carbonlab.core.schema.BASES`).
     resolution : {"hourly", "monthly", "annual"}
         Temporal resolution of the grid signal: monthly and annual use the mean
         of the hourly signal over each calendar month or year.
     embodied_model : {"teads_baseline", "boavizta", "none"}
         How TE is obtained: the Teads/CCF baseline per platform shared by
         vCPU, Boavizta's bottom-up component model with a share per
-        component (:func:`carbonlab.embodied.boavizta_server`), or no
+        component (:func:`carbonlab.models.embodied.boavizta_server`), or no
         embodied emissions.
     amortization_years : float
         Expected lifespan EL of the hardware. [year]

@@ -38,11 +38,11 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from carbonlab import schema
+from carbonlab.core import schema
 from carbonlab.cube import usage_cube
 from carbonlab.footprint import FootprintChain, compare
 from carbonlab.methodology import CHOICES, Methodology, methodology as get_methodology
-from carbonlab.schema import BASIS, COMPONENT, METHODOLOGY, TIME
+from carbonlab.core.schema import BASIS, COMPONENT, METHODOLOGY, TIME
 
 __all__ = ["STAGE_PARAMETERS", "RANGES", "METRICS", "totals", "total", "variants", "sweep", "evaluate",
            "methodology_of", "rerun", "tornado", "decompose"]

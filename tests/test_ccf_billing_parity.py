@@ -32,7 +32,7 @@ import pandas as pd
 import pytest
 
 import carbonlab
-from carbonlab.hardware import instances
+from carbonlab.datasets.hardware import instances
 
 import peer_ccf
 
@@ -166,9 +166,9 @@ def test_lambda_gb_seconds(aws, rid):
                                              ("t3", "t3.medium", 1), ("rds", "r5.large", 2)])
 def test_embodied_share_per_instance_size(aws, rid, itype, rf):
     # CCF: hours / largest vCPU of the type's own family table, for every size; carbonlab: the SCI share
-    # hours x vCPU / platform vCPU (carbonlab.hardware; burstable types: the closest standard family's
+    # hours x vCPU / platform vCPU (carbonlab.datasets.hardware; burstable types: the closest standard family's
     # platform), and the replication factor (a Multi-AZ standby is hardware too) (CCF.md §7)
-    from carbonlab.hardware import compute_coefficients
+    from carbonlab.datasets.hardware import compute_coefficients
 
     usage, fp, ccf = aws
     got = _line(fp, rid)["embodied_t"]

@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 
 import carbonlab
-from carbonlab.hardware import instances
+from carbonlab.datasets.hardware import instances
 
 import peer_ccf
 

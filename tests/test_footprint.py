@@ -7,7 +7,8 @@ import pytest
 import xarray as xr
 
 import carbonlab
-from carbonlab import energy, usage_cube
+from carbonlab.models import energy
+from carbonlab import usage_cube
 from carbonlab.footprint import FootprintChain
 
 

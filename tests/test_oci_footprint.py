@@ -15,7 +15,8 @@ import pandas as pd
 import pytest
 
 import carbonlab
-from carbonlab import datasets, hardware, sites
+from carbonlab import datasets
+from carbonlab.datasets import hardware, sites
 
 FALLBACK = "carbonlab fallback"
 

@@ -69,7 +69,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from carbonlab.io import classify, tabular
+from carbonlab.io import _files, classify, tabular
 
 #: Internal name -> the columns that can carry it, in every spelling (legacy ``lineItem/UsageType``,
 #: CUR 2.0 and Athena/Parquet legacy ``line_item_usage_type``); the first present is used.
@@ -437,6 +437,11 @@ def duplicate_line_items(path) -> pd.DataFrame:
         ``row`` (1-based data row of the repeat) and ``first_row`` (the line
         it repeats); empty when the file has no identity columns or no repeats.
     """
+    with _files.reading(path):
+        return _duplicate_line_items(path)
+
+
+def _duplicate_line_items(path) -> pd.DataFrame:
     cols = tabular.column_names(path)
     names = [next((c for c in alts if c in cols), None) for alts in IDENTITY]
     if None in names:

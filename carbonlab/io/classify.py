@@ -33,7 +33,7 @@ instance type, ...), never per row: :class:`KeyTable` factorises a batch's key
 columns, classifies the keys it has not seen yet and returns, per row, the
 index of its class.  :func:`usage_chunk` then builds the UsageTable rows of the
 batch from the classes and the row values (times, quantities, costs), with
-every quantity in its kind's canonical unit (:data:`carbonlab.units.CANONICAL`:
+every quantity in its kind's canonical unit (:data:`carbonlab.core.units.CANONICAL`:
 vCPU-h, GPU-h, GB-h of memory, TB-h of storage, GB of network; decimal
 prefixes, binary units converted exactly; GB-months with the real days of the
 row's month).  Unattributed rows keep the quantity and unit as billed.
@@ -58,8 +58,9 @@ import re
 import numpy as np
 import pandas as pd
 
-from carbonlab import datasets, units
-from carbonlab.hardware import instance_key, instances
+from carbonlab import datasets
+from carbonlab.core import units
+from carbonlab.datasets.hardware import instance_key, instances
 
 #: Processor of ARM (arm64) Lambda functions, as CCF maps them (``getComputeProcessors`` in
 #: ``CostAndUsageReportsRow.ts``); x86 Lambdas have no known processor and use the cloud fallback.
@@ -690,7 +691,7 @@ def concat_chunks(chunks: list[pd.DataFrame], name: str, source_format: str | No
 
     ``source_format``, when given, is recorded in ``attrs["source_format"]``.
     """
-    from carbonlab import schema
+    from carbonlab.core import schema
 
     if not chunks:
         table = schema.validate_usage_table(schema.empty_usage_table().assign(storage_class_guessed=False),

@@ -92,8 +92,8 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from carbonlab import schema, units
-from carbonlab.schema import BASIS, TIME
+from carbonlab.core import schema, units
+from carbonlab.core.schema import BASIS, TIME
 
 __all__ = ["read_intensity_csv", "intensity_unit_factor", "INTENSITY_UNITS", "ZONE", "SignalFileError",
            "MAX_INTENSITY", "TIME_RANGE"]

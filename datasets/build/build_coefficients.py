@@ -170,7 +170,7 @@ PROVIDER_PUE = {
 
 
 #: Prefix of the ``source`` of every row that is a carbonlab fallback rather than a published value; the
-#: package reads it (``carbonlab.sites.FALLBACK_PREFIX``) to record the fallback in a footprint's ``assumed``.
+#: package reads it (``carbonlab.datasets.sites.FALLBACK_PREFIX``) to record the fallback in a footprint's ``assumed``.
 FALLBACK = "carbonlab fallback: "
 #: Providers CCF publishes coefficients for, and the providers that get fallback rows.
 CCF_PROVIDERS = ("aws", "gcp", "azure")

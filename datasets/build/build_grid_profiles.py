@@ -40,7 +40,7 @@ from _buildlib import DATASETS, SHARED, write_csv
 
 from carbonlab.io.electricitymaps import read_electricitymaps
 from carbonlab.io.watttime import read_watttime
-from carbonlab.marginal import siler_evans
+from carbonlab.models.marginal import siler_evans
 
 OUT = DATASETS / "grid_profiles"
 SOURCE = SHARED / "reference-data" / "hourly-intensity"

@@ -1,7 +1,7 @@
 """Build ``datasets/platforms/platforms.csv``: the server hardware behind some cloud instance families.
 
 One row per (provider, family): the physical server ("platform") the family's instances are cut from, with
-the component inputs of Boavizta's bottom-up embodied model (:func:`carbonlab.embodied.boavizta_server`):
+the component inputs of Boavizta's bottom-up embodied model (:func:`carbonlab.models.embodied.boavizta_server`):
 CPU packages and their die area, memory modules, local drives, GPU cards, power supplies, enclosure.
 
 Sources (per row, in ``spec_source`` and ``die_source``): the providers' instance-type pages for vCPU,
@@ -95,7 +95,7 @@ def rows() -> list[dict]:
 def card_table(table: list[dict]) -> str:
     """The rows with their server TE under the Boavizta model, for the data card."""
     sys.path.insert(0, str(REPO))
-    from carbonlab.embodied import boavizta_server
+    from carbonlab.models.embodied import boavizta_server
 
     lines = ["| provider | family | platform | vCPU | memory GB | CPU | die mm2 | RAM | SSD | GPUs | server TE kg |",
              "|---|---|---|---|---|---|---|---|---|---|---|"]

@@ -5,7 +5,7 @@ Usage: python datasets/build/build_sample_org.py   (then python datasets/build/m
 
 from pathlib import Path
 
-from carbonlab.sample import sample_usage_records, to_focus
+from carbonlab.datasets.sample import sample_usage_records, to_focus
 
 OUT = Path(__file__).resolve().parent.parent / "sample_org"
 

@@ -1,7 +1,7 @@
 """Build datasets/samples/: one week of the fictional company's usage in every export format (seed 0).
 
-The same records (:func:`carbonlab.sample.sample_usage_records`, 2025-01-28 to 2025-02-04, across a month
-boundary) and the same non-usage charges (:func:`carbonlab.sample.sample_charges`) are written as
+The same records (:func:`carbonlab.datasets.sample.sample_usage_records`, 2025-01-28 to 2025-02-04, across a month
+boundary) and the same non-usage charges (:func:`carbonlab.datasets.sample.sample_charges`) are written as
 
 * ``fjordline_focus12.parquet``  FinOps FOCUS 1.2, all three clouds
 * ``fjordline_focus10.csv.gz``   FinOps FOCUS 1.0 (no SkuMeter, no 1.2 columns), all three clouds
@@ -24,7 +24,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from carbonlab.sample import (sample_charges, sample_usage_records, to_aws_cur, to_azure_costs, to_focus,
+from carbonlab.datasets.sample import (sample_charges, sample_usage_records, to_aws_cur, to_azure_costs, to_focus,
                               to_gcp_billing)
 
 OUT = Path(__file__).resolve().parent.parent / "samples"

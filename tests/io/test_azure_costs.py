@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 import carbonlab
-from carbonlab import units
+from carbonlab.core import units
 from carbonlab.datasets import dataset_path
 from carbonlab.io import azure_costs, tabular
 from carbonlab.io.azure_costs import column_set, looks_like_azure, read_azure_costs

@@ -6,7 +6,7 @@ import pytest
 import carbonlab
 from carbonlab.cube import kind_totals
 from carbonlab.datasets import dataset_path
-from carbonlab.sample import sample_usage_records, to_focus
+from carbonlab.datasets.sample import sample_usage_records, to_focus
 
 SAMPLE = ("sample_org", "fjordline_focus.parquet")
 
@@ -49,7 +49,7 @@ def test_every_line_is_accounted_for(raw, usage):
 def test_cube_conserves_usage(usage):
     cube = carbonlab.usage_cube(usage)
     placed = usage[usage["kind"] != "unknown"]
-    from carbonlab import units
+    from carbonlab.core import units
     for kind, total in kind_totals(cube).items():
         part = placed[placed["kind"] == kind]
         expected = sum(units.to_canonical(g["quantity"], u, kind, times=g["start"].to_numpy()).sum()

@@ -1,6 +1,6 @@
 """Every export format: lines and cost conserved, the same footprint whichever format, clear errors.
 
-The files are ``datasets/samples/`` (one week of the sample company written by ``carbonlab.sample`` in
+The files are ``datasets/samples/`` (one week of the sample company written by ``carbonlab.datasets.sample`` in
 every format; see its DATACARD).  Independent counts come from reading the files with pandas/json,
 not with carbonlab.
 """
@@ -16,7 +16,7 @@ import pytest
 import xarray as xr
 
 import carbonlab
-from carbonlab import units
+from carbonlab.core import units
 from carbonlab.cube import kind_totals
 from carbonlab.datasets import dataset_path
 from carbonlab.io import detect_format, tabular
@@ -243,7 +243,7 @@ def test_cli_estimate_reads_any_format_and_says_which(tmp_path, capsys):
 
 @pytest.mark.parametrize("version", ["1.0", "1.1", "1.2"])
 def test_focus_versions_csv_and_parquet(tmp_path, version):
-    from carbonlab.sample import sample_charges, sample_usage_records, to_focus
+    from carbonlab.datasets.sample import sample_charges, sample_usage_records, to_focus
 
     records = sample_usage_records(seed=2, start="2025-01-31T22:00", end="2025-02-01T02:00")
     frame = to_focus(records, sample_charges(records), version=version)

@@ -23,7 +23,8 @@ import pandas as pd
 import pytest
 
 import carbonlab
-from carbonlab import datasets, units
+from carbonlab import datasets
+from carbonlab.core import units
 from carbonlab.io import oci
 
 REAL = Path(__file__).resolve().parents[1] / "data" / "real" / "focus-converters_oci-cost-report_csv.csv"

@@ -15,7 +15,7 @@ import pyarrow.parquet as pq
 import pytest
 
 import carbonlab
-from carbonlab import units
+from carbonlab.core import units
 from carbonlab.io import classify
 
 

@@ -1,0 +1,138 @@
+"""Comparing allocation versions: causes of a change, and the history an export shows.
+
+Between two versions (:func:`carbonlab.allocation.load_version`), :func:`decompose_change` splits
+each account's change into the causes of :data:`carbonlab.allocation.CAUSES`;
+:func:`allocate_history` builds the monthly series a provider's export would contain, with the
+methodology break where the provider switched versions.
+
+References
+----------
+.. [shapley1953] L. S. Shapley, "A value for n-person games", Contributions to the Theory of
+   Games II, 1953, pp. 307-317, https://doi.org/10.1515/9781400881970-018
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+
+import numpy as np
+import xarray as xr
+
+from carbonlab.allocation.chain import (ALLOCATION_BASES, CAUSES, AllocationVersion, _time_coordinate, allocate,
+                                        allocation_chain, load_version)
+from carbonlab.allocation.provider import Provider
+from carbonlab.core.schema import ACCOUNT, BASIS, REGION, TIME, set_attrs
+from carbonlab.sensitivity import shapley_changes
+
+CAUSE = "cause"
+
+def _account_totals(provider: Provider, version: AllocationVersion, basis: int) -> np.ndarray:
+    ix = provider._index
+    consumer = allocation_chain(provider, version).consumer_emissions
+    account = ix.c_kind == 0
+    cell = ix.c_consumer[account] * ix.nt + ix.c_node[account] // ix.ns // ix.nr
+    total = np.bincount(cell, consumer[account, :, basis].sum(axis=1), len(ix.accounts) * ix.nt)
+    return total.reshape(len(ix.accounts), ix.nt)
+
+
+def decompose_change(provider: Provider, old, new, *, basis: str = "market",
+                     method: str = "shapley") -> xr.Dataset:
+    """Split the change of each account's total between two versions into its causes.
+
+    Parameters
+    ----------
+    provider : Provider
+    old, new : str, path or AllocationVersion
+    basis : {"market", "location_average"}
+        Basis of the comparison; both versions must report it.
+    method : {"shapley", "sequential"}
+        ``shapley`` averages each cause's effect over every order of switching the causes
+        (:math:`2^k` runs for :math:`k` differing causes) [shapley1953]_; ``sequential`` switches
+        them in the order of :data:`CAUSES` (:math:`k + 1` runs; the split then depends on order).
+
+    Returns
+    -------
+    xarray.Dataset
+        ``co2e_change`` (account, cause, time), summing over ``cause`` to new - old, and
+        ``co2e_account`` (version, account, time), both totals over services, regions and scopes. [t]
+    """
+    old, new = load_version(old), load_version(new)
+    if basis not in old.parameters["bases"] or basis not in new.parameters["bases"]:
+        raise ValueError(f"both versions must report the {basis!r} basis")
+    ix, b = provider._index, ALLOCATION_BASES.index(basis)
+    differs = [c for c, keys in CAUSES.items() if any(old.parameters[k] != new.parameters[k] for k in keys)]
+
+    def run(switched) -> np.ndarray:
+        changes = {k: new.parameters[k] for c in switched for k in CAUSES[c]}
+        return _account_totals(provider, old.replace(**changes) if changes else old, b)
+
+    change = np.zeros((len(ix.accounts), len(CAUSES), ix.nt))
+    if method == "shapley":
+        k = len(differs)
+        value = {s: run(s) for n in range(k + 1) for s in itertools.combinations(differs, n)}
+        for c, share in shapley_changes(differs, value).items():
+            change[:, list(CAUSES).index(c)] = share
+        first, last = value[()], value[tuple(differs)]
+    elif method == "sequential":
+        first = last = run(())
+        for n, c in enumerate(differs):
+            step = run(differs[: n + 1])
+            change[:, list(CAUSES).index(c)] = step - last
+            last = step
+    else:
+        raise ValueError(f"method must be 'shapley' or 'sequential', not {method!r}")
+    ds = xr.Dataset(coords={ACCOUNT: ix.accounts, CAUSE: list(CAUSES), TIME: _time_coordinate(ix.times),
+                            "version": [old.name, new.name]})
+    ds["co2e_change"] = set_attrs(xr.DataArray(change, dims=(ACCOUNT, CAUSE, TIME)), "co2e_change",
+                                  method=method, basis=basis)
+    ds["co2e_account"] = set_attrs(xr.DataArray(np.stack([first, last]), dims=("version", ACCOUNT, TIME)),
+                                   "co2e_account", basis=basis)
+    ds.attrs = {"methodology": new.methodology, "methodology_version": f"{old.name} -> {new.name}",
+                "parameters": json.dumps({old.name: dict(old.parameters), new.name: dict(new.parameters)},
+                                         sort_keys=True),
+                "causes": json.dumps(CAUSES), "references": "; ".join(dict.fromkeys(old.references + new.references))}
+    return ds
+
+
+def allocate_history(provider: Provider, versions=("v1", "v2")) -> xr.Dataset:
+    """Emissions as an export would show them: each month allocated with the version in force.
+
+    Each month takes the last version in ``versions`` whose published period covers it, so
+    ``("v1", "v2")`` reproduces the break between December 2024 and January 2025 and
+    ``("v1", "v2", "v3")`` the history restated with v3 back to January 2022.
+
+    Parameters
+    ----------
+    provider : Provider
+    versions : sequence of str, path or AllocationVersion
+
+    Returns
+    -------
+    xarray.Dataset
+        ``co2e_allocated`` on (account, service, time, scope, basis), summed over regions, NaN where
+        the month's version does not report a basis; coordinate ``methodology_version`` (time). [t]
+    """
+    loaded = [load_version(v) for v in versions]
+    times = provider._index.times
+    chosen = np.full(len(times), -1)
+    for i, v in enumerate(loaded):
+        chosen[v.covers(times)] = i
+    if (chosen < 0).any():
+        raise ValueError(f"no version covers {times[chosen < 0][0]:%Y-%m}")
+    parts = []
+    for i in np.unique(chosen):
+        ds = allocate(provider, loaded[i])
+        part = ds["co2e_allocated"].sum(REGION).isel({TIME: np.flatnonzero(chosen == i)})
+        parts.append(part.reindex({BASIS: list(ALLOCATION_BASES)}))
+    out = xr.concat(parts, dim=TIME, coords="minimal", compat="override").sortby(TIME)
+    out = set_attrs(out, "co2e_allocated")
+    names = np.array([v.name for v in loaded])[chosen]
+    result = out.to_dataset().assign_coords(methodology_version=(TIME, names))
+    result.attrs = {"methodology": loaded[-1].methodology,
+                    "methodology_version": " | ".join(f"{v.name} {times[chosen == i][0]:%Y-%m}.."
+                                                      f"{times[chosen == i][-1]:%Y-%m}"
+                                                      for i, v in enumerate(loaded) if (chosen == i).any()),
+                    "parameters": json.dumps({v.name: dict(v.parameters) for v in loaded}, sort_keys=True),
+                    "references": "; ".join(dict.fromkeys(r for v in loaded for r in v.references))}
+    return result
