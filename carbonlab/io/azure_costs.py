@@ -322,18 +322,29 @@ def azure_rules(keys: pd.DataFrame) -> pd.DataFrame:
     cls.loc[m, "utilization"] = attrs["burstable_baseline"].to_numpy()[m]
     cls.loc[m, "gpu_factor"] = pack[m] * attrs["gpu_count"].to_numpy()[m]
     rest = live & hours & ~m
-    vcore = meter.str.contains(r"\bvCore\b", case=False).to_numpy()
+    cores = classify.vcores(text)          # "4 vCore": four vCPU-hours per hour (one rule with FOCUS)
+    vcore = np.isfinite(cores)
     cache = meter.str.extract(_CACHE)[0].str.upper().map(CACHE_MEMORY_GB).to_numpy(dtype=float)
     v = rest & vcore
     cls.loc[v, "kind"] = "compute"
     cls.loc[v, "unit"] = "vCPU-h"
-    cls.loc[v, "factor"] = pack[v]
+    cls.loc[v, "factor"] = pack[v] * cores[v]
     c = rest & ~vcore & np.isfinite(cache)
     cls.loc[c, "kind"] = "memory"
     cls.loc[c, "unit"] = "GB-h"
     cls.loc[c, "factor"] = pack[c] * cache[c]
     cls.loc[rest & ~vcore & ~np.isfinite(cache) & vm, "note"] = "hours of a VM size not in the instance table"
     cls.loc[rest & ~vcore & ~np.isfinite(cache) & ~vm, "note"] = "hours of a service without a vCPU count"
+    # Container Instances bill vCPU and memory durations (hours or seconds of one vCPU / one GB), one rule with FOCUS
+    secs = base.isin(["second", "seconds"]).to_numpy()
+    duration = live & (hours | secs)
+    for pattern, kind, unit in ((classify.VCPU_DURATION, "compute", "vCPU"), (classify.MEMORY_DURATION, "memory",
+                                                                                  "GB")):
+        d = duration & text.str.contains(pattern).to_numpy()
+        cls.loc[d, "kind"] = kind
+        cls.loc[d, "unit"] = np.where(secs[d], f"{unit}-s", f"{unit}-h")
+        cls.loc[d, "factor"] = pack[d]
+        cls.loc[d, "note"] = ""
 
     month = base.str.contains(r"^(?:gb|tb|gib)?\s*/\s*month$|^(?:gb|tb)[- ]month", regex=True).to_numpy()
     per_gb = base.str.startswith(("gb", "gib")).to_numpy()

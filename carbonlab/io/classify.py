@@ -101,6 +101,11 @@ _NETWORK_WORDS = re.compile(r"transfer|egress|data-?bytes|bandwidth|aws-out-byte
 #: ``AWS-Out-Bytes`` in the region they leave, where they are counted.
 INTER_REGION_IN = re.compile(r"AWS-In-Bytes", re.I)
 INTER_REGION_IN_NOTE = "excluded: inbound inter-region transfer, counted as AWS-Out-Bytes where the data leaves"
+#: Serverless containers billed in hours (or seconds) of one vCPU or of one GB of memory: AWS Fargate
+#: (``Fargate-vCPU-Hours``, "AWS Fargate - vCPU" in FOCUS) and Azure Container Instances ("vCPU Duration",
+#: "Memory Duration" meters).
+VCPU_DURATION = re.compile(r"Fargate-vCPU-Hours|Fargate - (?:ARM - )?vCPU|vCPU Duration", re.I)
+MEMORY_DURATION = re.compile(r"Fargate-GB-Hours|Fargate - (?:ARM - )?Memory|Memory Duration", re.I)
 #: Aurora Serverless: "each ACU is a combination of approximately 2 gibibytes (GiB) of memory,
 #: corresponding CPU, and networking" (Amazon Aurora User Guide, "Aurora Serverless v2 capacity"),
 #: at the 8 GiB per vCPU of the memory-optimised r classes Aurora runs on: 2/8 vCPU per ACU, as

@@ -35,7 +35,6 @@ github.com/FinOps-Open-Cost-and-Usage-Spec/FOCUS_Spec (tags v1.0, v1.1, v1.2), a
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Iterator
 
@@ -99,10 +98,6 @@ def _families(unit: pd.Series) -> tuple[pd.Series, np.ndarray]:
     return canonical, family
 
 
-#: Serverless containers billed in plain hours of vCPU or of memory (FOCUS ``ConsumedUnit`` "Hours"
-#: of AWS Fargate and Azure Container Instances, whose meters say which).
-_VCPU_HOURS = re.compile(r"Fargate-vCPU-Hours|Fargate - (?:ARM - )?vCPU|vCPU Duration", re.I)
-_MEMORY_HOURS = re.compile(r"Fargate-GB-Hours|Fargate - (?:ARM - )?Memory|Memory Duration", re.I)
 
 
 def focus_rules(keys: pd.DataFrame) -> pd.DataFrame:
@@ -191,12 +186,12 @@ def focus_rules(keys: pd.DataFrame) -> pd.DataFrame:
 def _serverless_hours(cls, live, family, usage_type) -> np.ndarray:
     """Hours of serverless vCPUs or memory (Fargate, Container Instances): compute or memory as billed."""
     hours = live & (family == "instance")
-    vcpu = hours & usage_type.str.contains(_VCPU_HOURS).to_numpy()
+    vcpu = hours & usage_type.str.contains(classify.VCPU_DURATION).to_numpy()
     cls.loc[vcpu, "kind"] = "compute"
     cls.loc[vcpu, "unit"] = "vCPU-h"
     arm = vcpu & usage_type.str.contains(r"\bARM\b", case=False).to_numpy()
     cls.loc[arm, "instance_type"] = classify.LAMBDA_ARM_ARCHITECTURE   # Fargate on Graviton2
-    memory = hours & usage_type.str.contains(_MEMORY_HOURS).to_numpy()
+    memory = hours & usage_type.str.contains(classify.MEMORY_DURATION).to_numpy()
     cls.loc[memory, "kind"] = "memory"
     cls.loc[memory, "unit"] = "GB-h"
     return np.where(vcpu | memory, "done", family)

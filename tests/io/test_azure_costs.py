@@ -390,3 +390,19 @@ def test_shipped_samples_vcpu_hours_by_hand(name, qty, unit, category, meter, in
     got = u.loc[(u["kind"] == "compute") & (u["service"] == "Virtual Machines"), "quantity"].sum()
     assert expected > 0 and got == pytest.approx(expected, rel=1e-12)
     assert (u.loc[u["kind"] != "unknown", "note"].fillna("") == "").all()      # no unit was inferred
+
+
+def test_vcore_meters_and_container_durations(tmp_path):
+    # "4 vCore" SQL Database hours are four vCPU-hours each (one rule with the FOCUS path); Container
+    # Instances bill "vCPU Duration" and "Memory Duration" in seconds or hours of one vCPU / one GB
+    from carbonlab.io.azure_costs import read_azure_costs
+
+    head = "Date,MeterCategory,MeterSubCategory,MeterName,UnitOfMeasure,Quantity,CostInBillingCurrency,ResourceLocation\n"
+    rows = ["01/15/2025,SQL Database,SQL Database Single General Purpose,4 vCore,1 Hour,24,10.0,westeurope",
+            "01/15/2025,Container Instances,Standard,vCPU Duration,1 Second,7200,0.1,westeurope",
+            "01/15/2025,Container Instances,Standard,Memory Duration,1 Hour,10,0.01,westeurope"]
+    path = tmp_path / "aci.csv"
+    path.write_text(head + "\n".join(rows) + "\n")
+    u = read_azure_costs(path)
+    assert u["kind"].tolist() == ["compute", "compute", "memory"]
+    assert u["quantity"].tolist() == pytest.approx([96.0, 2.0, 10.0])     # vCPU-h, vCPU-h, GB-h
