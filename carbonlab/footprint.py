@@ -21,6 +21,7 @@ from carbonlab.models import embodied, energy, facility, emissions as grid, wate
 from carbonlab.datasets import hardware, sites
 from carbonlab.signals import assemble as intensity
 from carbonlab.core import schema
+from carbonlab.core.provenance import with_assumed
 from carbonlab.cube import usage_cube
 from carbonlab.methodology import Methodology, methodology as get_methodology
 from carbonlab.core.schema import BASIS, COMPONENT, METHODOLOGY, REGION, TIME
@@ -209,8 +210,8 @@ class FootprintChain:
                 raise KeyError(f"{files[0]}: {exc.args[0] if exc.args else exc}") from None
             ds = ds.assign(new)
             assumed.extend(notes)
-        ds.attrs = {**cube.attrs, "title": "carbonlab footprint", **m.provenance(),
-                    "assumed": json.dumps(assumed), "carbonlab_version": __version__}
+        ds.attrs = {**cube.attrs, "title": "carbonlab footprint", **m.provenance(assumed),
+                    "carbonlab_version": __version__}
         return ds
 
 
@@ -263,9 +264,9 @@ def estimate(usage, methodology: str | Methodology = "carbonlab", *, account: bo
             raise ValueError(f"unknown unattributed model {unattributed!r}; known: {UNATTRIBUTED_MODELS}")
         attrs = dict(fp.attrs)
         fp = fp.assign(ccf_cost_ratio(fp))
-        fp.attrs = {**attrs, "unattributed_model": unattributed, "assumed": json.dumps(
-            json.loads(attrs.get("assumed", "[]")) + ["unattributed usage estimated by CCF's cost-ratio method, "
-                                                      "per provider (an estimate, not a physical model)"])}
+        fp.attrs = {**with_assumed(attrs, ["unattributed usage estimated by CCF's cost-ratio method, per provider "
+                                           "(an estimate, not a physical model)"]),
+                    "unattributed_model": unattributed}
     return fp
 
 

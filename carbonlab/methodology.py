@@ -16,6 +16,7 @@ import tomllib
 from dataclasses import dataclass, field, fields
 from importlib import resources
 
+from carbonlab.core.provenance import stamp
 from carbonlab.core.schema import BASES
 
 __all__ = ["Methodology", "methodology", "list_methodologies", "CHOICES"]
@@ -180,15 +181,10 @@ class Methodology:
         assumed = tuple(a for a in self.assumed if a not in changes)
         return dataclasses.replace(self, id=id, assumed=assumed, **changes)
 
-    def provenance(self) -> dict[str, str]:
-        """Attrs that a Footprint carries about this methodology."""
-        return {
-            "methodology": self.id,
-            "methodology_version": self.version,
-            "methodology_description": self.description,
-            "parameters": self.to_json(),
-            "references": "\n".join(self.references),
-        }
+    def provenance(self, assumed=()) -> dict[str, str]:
+        """Attrs that a result carries about this methodology (:func:`carbonlab.core.provenance.stamp`)."""
+        return stamp(methodology=self.id, version=self.version, description=self.description,
+                     parameters=self.parameters(), assumed=assumed, references=self.references)
 
 
 def _preset_dir():

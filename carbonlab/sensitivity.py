@@ -39,6 +39,7 @@ import pandas as pd
 import xarray as xr
 
 from carbonlab.core import schema
+from carbonlab.core.provenance import read_stamp
 from carbonlab.cube import usage_cube
 from carbonlab.footprint import FootprintChain, compare
 from carbonlab.methodology import CHOICES, Methodology, methodology as get_methodology
@@ -256,10 +257,10 @@ def methodology_of(fp: xr.Dataset) -> Methodology:
     if "parameters" not in fp.attrs:
         raise ValueError("not a Footprint: no 'parameters' attribute (a comparison keeps them per methodology "
                          "in the methodology_parameters coordinate)")
-    values = {k: tuple(v) if isinstance(v, list) else v for k, v in json.loads(fp.attrs["parameters"]).items()}
-    refs = tuple(r for r in fp.attrs.get("references", "").splitlines() if r)
-    return Methodology(id=fp.attrs.get("methodology", "footprint"), version=fp.attrs.get("methodology_version", ""),
-                       description=fp.attrs.get("methodology_description", ""), references=refs, **values)
+    p = read_stamp(fp.attrs)
+    values = {k: tuple(v) if isinstance(v, list) else v for k, v in p["parameters"].items()}
+    return Methodology(id=p["methodology"] or "footprint", version=p["methodology_version"],
+                       description=p["methodology_description"], references=p["references"], **values)
 
 
 def rerun(fp: xr.Dataset, methodology: str | Methodology) -> xr.Dataset:
