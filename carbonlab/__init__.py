@@ -34,7 +34,7 @@ from carbonlab.datasets import data_card, list_datasets, load_table
 from carbonlab.footprint import FootprintChain, compare, estimate, summary, to_tidy, unattributed_table
 from carbonlab.io import read, read_aws_cur, read_azure_costs, read_focus, read_gcp_billing, read_oci_cost
 from carbonlab.methodology import Methodology, list_methodologies, methodology
-from carbonlab.signals.assemble import grid_intensity, profile_signal, to_resolution
+from carbonlab.signals import grid_intensity, profile_signal, to_resolution
 from carbonlab.io.electricitymaps import read_electricitymaps
 from carbonlab.io.intensity_csv import read_intensity_csv
 from carbonlab.io.watttime import read_watttime

@@ -17,9 +17,9 @@ import pandas as pd
 import xarray as xr
 
 from carbonlab._version import __version__
-from carbonlab.models import embodied, energy, facility, emissions as grid, water
+from carbonlab.models import embodied, emissions, energy, facility, market, water
 from carbonlab.datasets import hardware, sites
-from carbonlab.signals import assemble as intensity
+from carbonlab import signals
 from carbonlab.core import schema
 from carbonlab.core.provenance import with_assumed
 from carbonlab.cube import usage_cube
@@ -61,15 +61,15 @@ def _facility_pue(ds: xr.Dataset, m: Methodology):
 
 def _grid_intensity(ds: xr.Dataset, m: Methodology, signal=None, instruments=None):
     details: dict = {}
-    signal, assumed = intensity.grid_intensity(ds[TIME].values, ds[REGION].values, ds["provider"].values,
+    signal, assumed = signals.grid_intensity(ds[TIME].values, ds[REGION].values, ds["provider"].values,
                                                source=m.grid_source, bases=m.bases, resolution=m.resolution,
                                                signal=signal, instruments=instruments, energy=ds["energy"],
                                                details=details)
     signal = signal.assign_coords({TIME: ds[TIME], REGION: ds[REGION]})
-    co2e = grid.location_based(ds["energy"], signal)
+    co2e = emissions.location_based(ds["energy"], signal)
     out = {"grid_intensity": signal, "co2e_operational": schema.set_attrs(co2e, "co2e_operational")}
     # the Scope 2 hierarchy's steps in kWh per region; NaN when the methodology has no market basis
-    steps = details.get("market_step_energy", intensity.empty_market_steps(ds[REGION].values))
+    steps = details.get("market_step_energy", market.empty_market_steps(ds[REGION].values))
     out["market_step_energy"] = steps.assign_coords({REGION: ds[REGION]})
     return out, assumed
 
@@ -238,7 +238,7 @@ def estimate(usage, methodology: str | Methodology = "carbonlab", *, account: bo
         Your own grid signal (e.g. ``carbonlab.read_electricitymaps(files)``,
         or ``[read_electricitymaps(...), read_watttime(...)]``), used instead
         of the methodology's source wherever it covers a region and basis
-        (:func:`carbonlab.signals.assemble.grid_intensity`).
+        (:func:`carbonlab.signals.grid_intensity`).
     instruments : pandas.DataFrame or path, optional
         Contractual instruments for the market basis
         (:func:`carbonlab.models.market.validate_instruments`).

@@ -72,7 +72,7 @@ class Methodology:
     grid_source : {"ccf_factors", "regions_annual", "grid_profiles"}
         CCF's annual factor tables, annual Electricity Maps averages and
         WattTime marginal rates per region (GSF Real Time Cloud), or the
-        shipped hourly profiles per grid zone (:mod:`carbonlab.signals.assemble`).
+        shipped hourly profiles per grid zone (:mod:`carbonlab.signals`).
     bases : tuple of str
         Bases to compute (``location_average``, ``location_average_direct``,
         ``location_marginal``, ``market``; :data:`carbonlab.core.schema.BASES`).

@@ -51,6 +51,6 @@ def test_provenance_is_json_and_complete():
 
 def test_choices_match_registries():
     from carbonlab import footprint
-    from carbonlab.signals import assemble as intensity
+    from carbonlab import signals as intensity
     assert set(CHOICES["grid_source"]) == set(intensity.SOURCES)
     assert set(CHOICES["embodied_model"]) == set(footprint.EMBODIED_MODELS)

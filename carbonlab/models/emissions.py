@@ -4,7 +4,7 @@ The intensity may be any array on (time, region) — an annual value per region
 broadcast over time, a monthly or an hourly signal — and may carry a ``basis``
 dimension (location-based average, location-based marginal, market-based).
 The functions here only multiply; building the signal is
-:mod:`carbonlab.signals.assemble`'s work.
+:mod:`carbonlab.signals`'s work.
 
 References
 ----------

@@ -32,7 +32,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import carbonlab
-from carbonlab.signals import assemble as intensity
+from carbonlab import signals as intensity
 from carbonlab.io.intensity_csv import MAX_INTENSITY
 
 # ------------------------------------------------------------------------------------------------ seeds

@@ -16,7 +16,7 @@ import pytest
 import xarray as xr
 
 import carbonlab
-from carbonlab.signals import assemble as intensity
+from carbonlab import signals as intensity
 from carbonlab.datasets import load_table
 from carbonlab.methodology import CHOICES
 
