@@ -31,6 +31,7 @@ GRAMS_PER_TONNE = 1e6
 GRAMS_PER_KG = 1e3
 #: One pound is exactly 0.45359237 kg (International yard and pound agreement, 1959).
 KG_PER_POUND = 0.45359237
+KWH_PER_MWH = 1e3
 
 #: Every unit carbonlab reads: {unit: (dimension, exact factor to the dimension's base unit)}.
 #: Bases: vCPU-h, GPU-h, GB-h (decimal gigabyte x hour), GB (decimal gigabyte).
@@ -173,3 +174,45 @@ def to_canonical(quantity, unit, kind, times=None) -> np.ndarray:
         else:
             out[mask] = q[mask] * conversion_factor(u, kind)
     return out
+
+
+#: Units amounts are shown in (totals, figure axes), each with its exact size in the registry unit of the
+#: same quantity (``carbonlab.core.schema.VARIABLES[name]["units"]``: g of CO2e, kWh, L of water):
+#: ``{registry unit: {shown unit: how many registry units make one shown unit}}``.
+SCALES: dict[str, dict[str, float]] = {
+    "g": {"g": 1.0, "kg": GRAMS_PER_KG, "t": GRAMS_PER_TONNE},
+    "kWh": {"kWh": 1.0, "MWh": KWH_PER_MWH},
+    "L": {"L": 1.0},
+}
+
+
+def amount_scale(unit: str, to: str) -> float:
+    """How many ``unit`` make one ``to``, exactly (:data:`SCALES`); divide an amount in ``unit`` by it.
+
+    Parameters
+    ----------
+    unit : str
+        The registry unit of the amount (a key of :data:`SCALES`).
+    to : str
+        The unit to show it in.
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    ValueError
+        If there is no exact scale between the two units.
+
+    Examples
+    --------
+    >>> amount_scale("g", "t")
+    1000000.0
+    >>> amount_scale("kWh", "MWh")
+    1000.0
+    """
+    try:
+        return SCALES[unit][to]
+    except KeyError:
+        raise ValueError(f"no exact scale from {unit!r} to {to!r}; scales: {SCALES}") from None

@@ -54,6 +54,7 @@ import xarray as xr
 
 from carbonlab.core import schema
 from carbonlab.core.schema import REGION, TIME
+from carbonlab.core.units import KWH_PER_MWH
 
 __all__ = ["KINDS", "STEPS", "validate_instruments", "market_factor", "empty_market_steps", "hourly_matching",
            "cfe_score"]
@@ -65,16 +66,18 @@ STEPS = ("eac", "ppa", "supplier", "residual_mix", "grid_average")
 _LIMITED = ("eac", "ppa")
 
 
-def validate_instruments(table, *, name: str = "instruments") -> pd.DataFrame:
+def validate_instruments(table: pd.DataFrame, *, name: str = "instruments") -> pd.DataFrame:
     """Check a table of contractual instruments and return it with canonical types.
 
     Parameters
     ----------
-    table : pandas.DataFrame or path
+    table : pandas.DataFrame
         Columns ``region``, ``kind`` (one of :data:`KINDS`), ``start``, ``end``
         (the period ``[start, end)``, UTC), ``mwh`` (required for ``eac`` and
         ``ppa``, empty for ``supplier`` and ``residual_mix`` which cover all
         remaining energy) and ``factor`` [g kWh-1]; optional ``provider``.
+        A CSV file of these columns is read by
+        :func:`carbonlab.io.instruments.read_instruments`.
     name : str
         How to call the table in error messages.
 
@@ -90,8 +93,8 @@ def validate_instruments(table, *, name: str = "instruments") -> pd.DataFrame:
         Naming the row and column of the first bad cell.
     """
     if not isinstance(table, pd.DataFrame):
-        name = str(table)
-        table = pd.read_csv(table, dtype=str, keep_default_na=False)
+        raise TypeError(f"{name}: instruments must be a DataFrame (read a file with "
+                        "carbonlab.io.instruments.read_instruments)")
     df = table.copy()
     df.columns = [str(c).strip().lower() for c in df.columns]
     for col in ("region", "kind", "start", "end", "factor"):
@@ -100,14 +103,24 @@ def validate_instruments(table, *, name: str = "instruments") -> pd.DataFrame:
     if "mwh" not in df.columns:
         df["mwh"] = np.nan
     df["source_row"] = np.arange(1, len(df) + 1)
-
-    def fail(i, col, msg):
-        raise ValueError(f"{name}: row {i + 1} column {col!r}: {msg}")
-
     df["kind"] = df["kind"].astype(str).str.strip().str.lower()
     for i, k in enumerate(df["kind"]):
         if k not in KINDS:
-            fail(i, "kind", f"{k!r} is not one of {KINDS}")
+            _fail(name, i, "kind", f"{k!r} is not one of {KINDS}")
+    _check_periods(df, name)
+    for col in ("mwh", "factor"):
+        df[col] = pd.to_numeric(df[col].replace("", np.nan), errors="coerce").astype(float)
+    _check_amounts(df, name)
+    df["region"] = df["region"].astype(str).str.strip()
+    return df
+
+
+def _fail(name, i, col, msg):
+    raise ValueError(f"{name}: row {i + 1} column {col!r}: {msg}")
+
+
+def _check_periods(df: pd.DataFrame, name: str) -> None:
+    """Parse ``start`` and ``end`` (UTC, tz-naive) in place; each end after its start."""
     for col in ("start", "end"):
         try:
             t = pd.to_datetime(df[col], utc=True, format="ISO8601")
@@ -116,18 +129,18 @@ def validate_instruments(table, *, name: str = "instruments") -> pd.DataFrame:
         df[col] = t.dt.tz_localize(None).astype("datetime64[ns]")
     for i, (a, b) in enumerate(zip(df["start"], df["end"])):
         if not a < b:
-            fail(i, "end", f"period end {b} is not after start {a}")
-    for col in ("mwh", "factor"):
-        df[col] = pd.to_numeric(df[col].replace("", np.nan), errors="coerce").astype(float)
+            _fail(name, i, "end", f"period end {b} is not after start {a}")
+
+
+def _check_amounts(df: pd.DataFrame, name: str) -> None:
+    """Factors >= 0 everywhere; MWh for eac/ppa only."""
     for i, r in enumerate(df.itertuples()):
         if not np.isfinite(r.factor) or r.factor < 0:
-            fail(i, "factor", f"{r.factor!r} is not a factor >= 0 g/kWh")
+            _fail(name, i, "factor", f"{r.factor!r} is not a factor >= 0 g/kWh")
         if r.kind in _LIMITED and (not np.isfinite(r.mwh) or r.mwh < 0):
-            fail(i, "mwh", f"a {r.kind} needs its MWh (>= 0)")
+            _fail(name, i, "mwh", f"a {r.kind} needs its MWh (>= 0)")
         if r.kind not in _LIMITED and np.isfinite(r.mwh):
-            fail(i, "mwh", f"a {r.kind} covers all remaining energy; leave mwh empty")
-    df["region"] = df["region"].astype(str).str.strip()
-    return df
+            _fail(name, i, "mwh", f"a {r.kind} covers all remaining energy; leave mwh empty")
 
 
 def _periods(rows: pd.DataFrame, time: np.ndarray, kind: str, region: str, name: str):
@@ -198,68 +211,22 @@ def market_factor(energy, grid_average, *, instruments=None, supplier=None, name
     g = grid_average.transpose(TIME, REGION)
     time = np.asarray(g[TIME].values, dtype="datetime64[ns]")
     regions = [str(r) for r in g[REGION].values]
-    T, R = len(time), len(regions)
+    e = None
     if energy is not None:
         other = [d for d in energy.dims if d not in (TIME, REGION)]
         e = energy.sum(other).transpose(TIME, REGION).reindex_like(g).fillna(0.0).to_numpy().astype(float)
-    else:
-        e = None
-    inst = validate_instruments(instruments, name=name) if instruments is not None else None
-    if inst is not None:
-        unknown = sorted(set(inst["region"]) - set(regions))
-        if unknown:
-            raise ValueError(f"{name}: region(s) {unknown} are not in the footprint (regions: {regions})")
-        if e is None and inst["kind"].isin(_LIMITED).any():
-            raise ValueError(f"{name}: eac/ppa instruments are matched against energy; pass energy")
-    sup = (np.full(R, np.nan) if supplier is None
+    inst = _checked_instruments(instruments, regions, e, name)
+    sup = (np.full(len(regions), np.nan) if supplier is None
            else supplier.reindex({REGION: regions}).to_numpy().astype(float))
     gv = g.to_numpy().astype(float)
-    factor = np.empty((T, R))
-    steps = np.full((R, len(STEPS)), np.nan if e is None else 0.0)
+    factor = np.empty(gv.shape)
+    steps = np.full((len(regions), len(STEPS)), np.nan if e is None else 0.0)
     used_rows = []
     for j, region in enumerate(regions):
         rows = inst[inst["region"] == region] if inst is not None else None
-        remaining = e[:, j].copy() if e is not None else None
-        co2 = np.zeros(T)
-        for k, kind in enumerate(_LIMITED):
-            sel = rows[rows["kind"] == kind] if rows is not None else None
-            if sel is None or sel.empty:
-                continue
-            p = _periods(sel, time, kind, region, name)
-            cs = np.concatenate([[0.0], np.cumsum(remaining)])
-            avail = cs[p["i1"].to_numpy()] - cs[p["i0"].to_numpy()]
-            cover = np.minimum(avail, p["mwh"].to_numpy() * 1000.0)
-            share = np.divide(cover, avail, out=np.zeros_like(cover), where=avail > 0)
-            s_h = _fill(T, p, share, 0.0)
-            f_h = _fill(T, p, p["factor"].to_numpy(), 0.0)
-            covered = s_h * remaining
-            co2 += covered * f_h
-            remaining = remaining - covered
-            steps[j, k] = covered.sum()
-            for r, c in zip(p.itertuples(), cover):
-                used_rows.append(dict(region=region, kind=kind, start=r.start, end=r.end, mwh=r.mwh,
-                                      used_mwh=c / 1000.0, surplus_mwh=r.mwh - c / 1000.0, factor=r.factor))
-        # factor of the energy left: grid average < residual mix < provider's rate < user's supplier rows
-        uncovered = gv[:, j].copy()
-        step_of = np.full(T, STEPS.index("grid_average"))
-        for kind in ("residual_mix", "supplier"):
-            if kind == "supplier" and np.isfinite(sup[j]):
-                uncovered[:] = sup[j]
-                step_of[:] = STEPS.index("supplier")
-            sel = rows[rows["kind"] == kind] if rows is not None else None
-            if sel is not None and not sel.empty:
-                p = _periods(sel, time, kind, region, name)
-                mask = _fill(T, p, np.ones(len(p)), 0.0) > 0
-                uncovered[mask] = _fill(T, p, p["factor"].to_numpy())[mask]
-                step_of[mask] = STEPS.index(kind)
-        if remaining is None:
-            factor[:, j] = uncovered
-            continue
-        co2 += remaining * uncovered
-        for s in np.unique(step_of):
-            steps[j, s] += remaining[step_of == s].sum()
-        total = e[:, j]
-        factor[:, j] = np.where(total > 0, co2 / np.where(total > 0, total, 1.0), uncovered)
+        factor[:, j], steps[j], used = _region_factor(None if e is None else e[:, j], gv[:, j], sup[j], rows,
+                                                      time, region, name)
+        used_rows += used
     coords = {TIME: g[TIME], REGION: g[REGION]}
     out = schema.set_attrs(xr.DataArray(factor, dims=(TIME, REGION), coords=coords), "grid_intensity",
                            basis="market", method="GHG Protocol Scope 2 hierarchy (carbonlab.models.market)")
@@ -269,6 +236,74 @@ def market_factor(energy, grid_average, *, instruments=None, supplier=None, name
     used = pd.DataFrame(used_rows, columns=["region", "kind", "start", "end", "mwh", "used_mwh", "surplus_mwh",
                                             "factor"])
     return out, step_da, used
+
+
+def _checked_instruments(instruments, regions, e, name):
+    if instruments is None:
+        return None
+    inst = validate_instruments(instruments, name=name)
+    unknown = sorted(set(inst["region"]) - set(regions))
+    if unknown:
+        raise ValueError(f"{name}: region(s) {unknown} are not in the footprint (regions: {regions})")
+    if e is None and inst["kind"].isin(_LIMITED).any():
+        raise ValueError(f"{name}: eac/ppa instruments are matched against energy; pass energy")
+    return inst
+
+
+def _region_factor(energy, grid, supplier, rows, time, region, name):
+    """One region: the factor of each hour, the energy of each step, and the eac/ppa periods used."""
+    steps = np.full(len(STEPS), np.nan if energy is None else 0.0)
+    uncovered, step_of = _uncovered_factor(grid, supplier, rows, time, region, name)
+    if energy is None:
+        return uncovered, steps, []
+    remaining, co2, used = _cover_limited(energy, rows, time, region, name, steps)
+    co2 = co2 + remaining * uncovered
+    for s in np.unique(step_of):
+        steps[s] += remaining[step_of == s].sum()
+    factor = np.where(energy > 0, co2 / np.where(energy > 0, energy, 1.0), uncovered)
+    return factor, steps, used
+
+
+def _cover_limited(energy, rows, time, region, name, steps):
+    """Steps 1-2: energy attribute certificates, then PPAs, cover the energy of their periods in turn."""
+    T = len(energy)
+    remaining, co2, used = energy.copy(), np.zeros(T), []
+    for k, kind in enumerate(_LIMITED):
+        sel = rows[rows["kind"] == kind] if rows is not None else None
+        if sel is None or sel.empty:
+            continue
+        p = _periods(sel, time, kind, region, name)
+        cs = np.concatenate([[0.0], np.cumsum(remaining)])
+        avail = cs[p["i1"].to_numpy()] - cs[p["i0"].to_numpy()]
+        cover = np.minimum(avail, p["mwh"].to_numpy() * KWH_PER_MWH)
+        share = np.divide(cover, avail, out=np.zeros_like(cover), where=avail > 0)
+        covered = _fill(T, p, share, 0.0) * remaining
+        co2 += covered * _fill(T, p, p["factor"].to_numpy(), 0.0)
+        remaining = remaining - covered
+        steps[k] = covered.sum()
+        for r, c in zip(p.itertuples(), cover):
+            used.append(dict(region=region, kind=kind, start=r.start, end=r.end, mwh=r.mwh,
+                             used_mwh=c / KWH_PER_MWH, surplus_mwh=r.mwh - c / KWH_PER_MWH, factor=r.factor))
+    return remaining, co2, used
+
+
+def _uncovered_factor(grid, supplier, rows, time, region, name):
+    """Steps 3-5, for the energy left: the grid average, then the residual mix, then the provider's rate,
+    then the user's supplier rows, each replacing the one before where it applies; and the step of each hour."""
+    T = len(grid)
+    uncovered = grid.copy()
+    step_of = np.full(T, STEPS.index("grid_average"))
+    for kind in ("residual_mix", "supplier"):
+        if kind == "supplier" and np.isfinite(supplier):
+            uncovered[:] = supplier
+            step_of[:] = STEPS.index("supplier")
+        sel = rows[rows["kind"] == kind] if rows is not None else None
+        if sel is not None and not sel.empty:
+            p = _periods(sel, time, kind, region, name)
+            mask = _fill(T, p, np.ones(len(p)), 0.0) > 0
+            uncovered[mask] = _fill(T, p, p["factor"].to_numpy())[mask]
+            step_of[mask] = STEPS.index(kind)
+    return uncovered, step_of
 
 
 def empty_market_steps(regions) -> xr.DataArray:

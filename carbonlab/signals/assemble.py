@@ -49,6 +49,7 @@ import xarray as xr
 from carbonlab.core import schema
 from carbonlab.core.schema import BASIS, REGION, TIME
 from carbonlab.datasets.grid import NATIVE_RESOLUTION, SOURCES, regions_table
+from carbonlab.io.instruments import read_instruments
 from carbonlab.models import market
 from carbonlab.signals.resolution import RESOLUTIONS, hours_for, to_resolution
 from carbonlab.signals.user import user_values
@@ -82,7 +83,8 @@ def grid_intensity(time, regions, providers, *, source="regions_annual", bases=(
         or WattTime region).
     instruments : pandas.DataFrame or path, optional
         Contractual instruments for the market basis
-        (:func:`carbonlab.models.market.validate_instruments`).
+        (:func:`carbonlab.models.market.validate_instruments`; a CSV path is read
+        by :func:`carbonlab.io.instruments.read_instruments`).
     energy : xarray.DataArray, optional
         Facility energy on (time, region, ...) [kWh]; needed to match
         instruments and to record the market steps in kWh.
@@ -181,6 +183,8 @@ def _market_basis(location_average, hours, regions, providers, *, energy, instru
         e = energy.sum([d for d in energy.dims if d not in (TIME, REGION)])
         e = e.assign_coords({TIME: pd.DatetimeIndex(e[TIME].values), REGION: [str(r) for r in e[REGION].values]})
         e = e.reindex({TIME: hours}, fill_value=0.0)
+    if instruments is not None and not isinstance(instruments, pd.DataFrame):
+        instruments = read_instruments(instruments)          # a path
     mk, steps, used = market.market_factor(e, location_average, instruments=instruments, supplier=supplier)
     notes = [f"{p}:{r} market: provider's market-based factor {s} g/kWh (supplier-specific)" if np.isfinite(s) else
              f"{p}:{r} market: no contractual factor, location average used"
