@@ -44,8 +44,9 @@ import pandas as pd
 import scipy.sparse as sp
 import xarray as xr
 
-from carbonlab.allocation.provider import (  # noqa: F401  (Provider and TABLES are re-exported)
-    CONSUMER_KINDS, RACK_KINDS, SERVICE_RACK_KINDS, TABLES, Provider, _codes, unique_inverse)
+from carbonlab.allocation._util import codes, time_coordinate, unique_inverse
+from carbonlab.allocation.provider import RACK_KINDS, SERVICE_RACK_KINDS, Provider
+from carbonlab.core.provenance import stamp
 from carbonlab.core.schema import ACCOUNT, BASIS, REGION, SERVICE, TIME, set_attrs
 
 SCOPE, KEPT, ENTRY = "scope", "kept", "entry"
@@ -56,6 +57,9 @@ ALLOCATION_BASES = ("location_average", "market")
 KEPT_REASONS = ("unused_capacity", "overhead", "internal", "dependencies", "no_recipient")
 EVIDENCE = {"P": "published by the provider", "S": "secondary source", "A": "assumed by carbonlab",
             "U": "claimed, not confirmed"}
+#: What a result assumes where a rule's evidence is A or U (its ``assumed`` sentences).
+_UNPUBLISHED = {"A": "assumed by carbonlab (the provider has not published it)",
+                "U": "claimed, not confirmed in a public source"}
 VERSIONS = ("v1", "v2", "v3")
 
 #: Every version parameter and its allowed values (``"years"``: whole months of a positive duration).
@@ -115,10 +119,32 @@ class AllocationVersion:
     @property
     def assumed(self) -> tuple[str, ...]:
         """Parameters whose rule is not published (evidence A or U)."""
-        return tuple(k for k, e in self.evidence.items() if e in ("A", "U"))
+        return tuple(k for k, e in self.evidence.items() if e in _UNPUBLISHED)
+
+    @property
+    def assumptions(self) -> tuple[str, ...]:
+        """One sentence per parameter of :attr:`assumed`: the ``assumed`` of a result of this version.
+
+        Examples
+        --------
+        >>> load_version("v2").assumptions[0]
+        'v2 overhead_key: assumed by carbonlab (the provider has not published it)'
+        """
+        return tuple(f"{self.name} {k}: {_UNPUBLISHED[self.evidence[k]]}" for k in self.assumed)
 
     def replace(self, **parameters) -> AllocationVersion:
-        """Return a copy with some parameters changed (their evidence becomes ``A``)."""
+        """Return a copy with some parameters changed (their evidence becomes ``A``).
+
+        Parameters
+        ----------
+        **parameters
+            New values of keys of :data:`PARAMETERS`, validated as in a version file.
+
+        Returns
+        -------
+        AllocationVersion
+            Named ``<name>+<key>=<value>,...``, with the notes of the changed keys "changed by the user".
+        """
         params = _validated({**self.parameters, **parameters})
         changes = ",".join(f"{k}={json.dumps(v)}" for k, v in sorted(parameters.items()))
         return AllocationVersion(
@@ -128,7 +154,18 @@ class AllocationVersion:
             self.first_month, self.last_month, self.references)
 
     def covers(self, months) -> np.ndarray:
-        """Whether each month falls in the period the provider used this version for."""
+        """Whether each month falls in the period the provider used this version for.
+
+        Parameters
+        ----------
+        months : array_like of datetime64
+            Month starts.
+
+        Returns
+        -------
+        numpy.ndarray of bool
+            True where the month lies in ``first_month .. last_month``.
+        """
         m = pd.DatetimeIndex(months)
         last = pd.Timestamp.max if self.last_month is None else self.last_month
         return np.asarray((m >= self.first_month) & (m <= last))
@@ -170,6 +207,7 @@ def load_version(version: str | Path | AllocationVersion) -> AllocationVersion:
     Returns
     -------
     AllocationVersion
+        The version, its parameters validated against :data:`PARAMETERS`.
 
     Raises
     ------
@@ -252,6 +290,7 @@ def shares_within(weight, group, n_groups: int):
     group : array_like of int
         Group of each item, in ``range(n_groups)``.
     n_groups : int
+        Number of groups.
 
     Returns
     -------
@@ -288,14 +327,14 @@ def resolve_dependencies(direct, dependency):
     numpy.ndarray
         Total of each service, :math:`T = D + G T`, shape (n, k). [t]
 
-    Notes
-    -----
-    The sum :math:`T = \\sum_k G^k D` is finite because dependencies form an acyclic graph.
-
     Raises
     ------
     ValueError
         If the dependencies contain a cycle.
+
+    Notes
+    -----
+    The sum :math:`T = \\sum_k G^k D` is finite because dependencies form an acyclic graph.
     """
     total, increment = direct.copy(), direct
     for _ in range(dependency.shape[0] + 1):
@@ -361,17 +400,31 @@ def allocation_chain(provider: Provider, version) -> AllocationChain:
     Parameters
     ----------
     provider : Provider
+        The provider whose inventory is allocated.
     version : str, path or AllocationVersion
         See :func:`load_version`.
 
     Returns
     -------
     AllocationChain
+        The matrices of each step and the emissions they carry. [t]
     """
-    ix, par = provider._index, load_version(version).parameters
-    ns, nrt, nnode, n_rm = ix.ns, ix.nrt, ix.nnode, ix.n_rm
-    kept = np.zeros((len(KEPT_REASONS), nrt, 3, 2))
-    # inventory of each cluster-month (scope, basis)
+    ix, par = provider.index, load_version(version).parameters
+    kept = np.zeros((len(KEPT_REASONS), ix.nrt, 3, 2))  # each step adds what it keeps
+    cluster, hardware, inventory = _inventory(ix, par)
+    cluster_to_rack, rack = _cluster_to_rack(ix, cluster, hardware, kept)
+    rack_to_service, pooled = _rack_to_service(ix, par, rack, kept)
+    overhead_to_service = _overhead_to_service(ix, par, rack_to_service, pooled, rack, kept)
+    direct = ((rack_to_service + overhead_to_service) @ rack.reshape(ix.n_rm, 6)).reshape(ix.nnode, 3, 2)
+    service_to_consumer, dependency, total, consumer = _service_to_consumer(ix, par, direct, kept)
+    return AllocationChain(cluster_to_rack, rack_to_service, overhead_to_service, dependency,
+                           service_to_consumer, cluster, rack, direct, total, consumer, inventory, kept)
+
+
+# --- the steps of the chain; each adds what the provider keeps to ``kept`` (reason, nrt, 3, 2) --
+def _inventory(ix, par):
+    """Inventory of each cluster-month (scope, basis), amortised hardware of each rack-month, and
+    their sum per region-month."""
     cluster = np.zeros((len(ix.ck_rt), 3, 2))
     cluster[:, 0, :] = ix.scope1[:, None]
     cluster[:, 1, 0], cluster[:, 1, 1] = ix.s2l, ix.s2m
@@ -381,19 +434,31 @@ def allocation_chain(provider: Provider, version) -> AllocationChain:
     if "buildings" in par["scope3"]:
         cluster[:, 2, :] += amortised_monthly(ix.ck_bldg, ix.ck_bldg_age,
                                               lifetime_years=par["buildings_years"])[:, None]
-    hardware = np.zeros(n_rm)
+    hardware = np.zeros(ix.n_rm)
     if "it_hardware" in par["scope3"]:
         hardware = amortised_monthly(ix.rm_embodied, ix.rm_age, lifetime_years=par["it_hardware_years"],
                                      months_in_service=ix.rm_served, early_retirement=par["early_retirement"])
-    inventory = _group_sum(ix.ck_rt, cluster, nrt)
-    inventory[:, 2, :] += np.bincount(ix.rm_rt, hardware, nrt)[:, None]
-    # step 1: cluster -> rack by power draw
+    inventory = _group_sum(ix.ck_rt, cluster, ix.nrt)
+    inventory[:, 2, :] += np.bincount(ix.rm_rt, hardware, ix.nrt)[:, None]
+    return cluster, hardware, inventory
+
+
+def _cluster_to_rack(ix, cluster, hardware, kept):
+    """Step 1: cluster -> rack by power draw; a cluster-month drawing no power keeps its inventory."""
     share, total_power = shares_within(ix.power, ix.rm_ck, len(ix.ck_rt))
-    cluster_to_rack = _csr(share, np.arange(n_rm), ix.rm_ck, (n_rm, len(ix.ck_rt)))
-    kept[4] += _group_sum(ix.ck_rt, cluster * (total_power == 0)[:, None, None], nrt)
-    rack = (cluster_to_rack @ cluster.reshape(-1, 6)).reshape(n_rm, 3, 2)
+    cluster_to_rack = _csr(share, np.arange(ix.n_rm), ix.rm_ck, (ix.n_rm, len(ix.ck_rt)))
+    kept[4] += _group_sum(ix.ck_rt, cluster * (total_power == 0)[:, None, None], ix.nrt)
+    rack = (cluster_to_rack @ cluster.reshape(-1, 6)).reshape(ix.n_rm, 3, 2)
     rack[:, 2, :] += hardware[:, None]
-    # step 2: rack -> service by used capacity; idle capacity spread or kept
+    return cluster_to_rack, rack
+
+
+def _rack_to_service(ix, par, rack, kept):
+    """Step 2: rack -> service by used capacity; idle capacity spread, pooled or kept.
+
+    Returns the matrix and the weight of each rack-month in its region-month's shared pool.
+    """
+    n_rm = ix.n_rm
     used_total = np.bincount(ix.ru_rm, ix.used, n_rm)
     n_services = np.bincount(ix.ru_rm, minlength=n_rm)
     is_service_rack = np.isin(ix.rm_kind, [RACK_KINDS.index(k) for k in SERVICE_RACK_KINDS])
@@ -410,26 +475,34 @@ def allocation_chain(provider: Provider, version) -> AllocationChain:
         if par["unused_capacity"] == "pool" and par["overhead"] == "allocate":
             pooled += idle  # idle capacity joins the region's shared pool
         else:
-            kept[0] += _group_sum(ix.rm_rt, rack * idle[:, None, None], nrt)
-    rack_to_service = _csr(share, ix.ru_node, ix.ru_rm, (nnode, n_rm))
-    # shared overhead: the region-month pool of networking and spare racks (and pooled idle capacity)
+            kept[0] += _group_sum(ix.rm_rt, rack * idle[:, None, None], ix.nrt)
+    return _csr(share, ix.ru_node, ix.ru_rm, (ix.nnode, n_rm)), pooled
+
+
+def _overhead_to_service(ix, par, rack_to_service, pooled, rack, kept):
+    """Shared overhead: the region-month pool of networking and spare racks (and pooled idle capacity)
+    passed to services by the overhead key, or kept."""
     member = np.flatnonzero(pooled)
-    pool = _csr(pooled[member], ix.rm_rt[member], member, (nrt, n_rm))
-    pooled_emissions = (pool @ rack.reshape(n_rm, 6)).reshape(nrt, 3, 2)
-    nodes = np.arange(nnode)
-    if par["overhead"] == "allocate":
-        if par["overhead_key"] == "power":
-            key = rack_to_service @ ix.power
-        else:
-            key = np.bincount(ix.c_node, ix.c_spend * (ix.c_kind != 2), nnode)
-        key_share, key_total = shares_within(key, nodes // ns, nrt)
-        overhead_to_service = _csr(key_share, nodes, nodes // ns, (nnode, nrt)) @ pool
-        kept[4] += pooled_emissions * (key_total == 0)[:, None, None]
-    else:
-        overhead_to_service = _csr([], [], [], (nnode, n_rm))
+    pool = _csr(pooled[member], ix.rm_rt[member], member, (ix.nrt, ix.n_rm))
+    pooled_emissions = (pool @ rack.reshape(ix.n_rm, 6)).reshape(ix.nrt, 3, 2)
+    if par["overhead"] != "allocate":
         kept[1] += pooled_emissions
-    direct = ((rack_to_service + overhead_to_service) @ rack.reshape(n_rm, 6)).reshape(nnode, 3, 2)
-    # step 3: service -> consumers, physical (usage) on dedicated racks, economic (spend) otherwise
+        return _csr([], [], [], (ix.nnode, ix.n_rm))
+    nodes = np.arange(ix.nnode)
+    if par["overhead_key"] == "power":
+        key = rack_to_service @ ix.power
+    else:
+        key = np.bincount(ix.c_node, ix.c_spend * (ix.c_kind != 2), ix.nnode)
+    key_share, key_total = shares_within(key, nodes // ix.ns, ix.nrt)
+    kept[4] += pooled_emissions * (key_total == 0)[:, None, None]
+    return _csr(key_share, nodes, nodes // ix.ns, (ix.nnode, ix.nrt)) @ pool
+
+
+def _service_to_consumer(ix, par, direct, kept):
+    """Step 3: service -> consumers, physical (usage) on dedicated racks, economic (spend) otherwise;
+    then the dependencies between services, and the shares of internal teams (and, by version, of
+    services) kept."""
+    ns, nnode, nrt = ix.ns, ix.nnode, ix.nrt
     dedicated = ix.node_dedicated[ix.c_node]
     physical = dedicated | (par["economic_key"] == "usage")
     weight = np.where(physical, ix.c_usage, ix.c_spend)
@@ -439,8 +512,7 @@ def allocation_chain(provider: Provider, version) -> AllocationChain:
     if par["internal"] == "excluded":
         weight = np.where(is_internal & ~dedicated, 0.0, weight)
     share, weight_total = shares_within(weight, ix.c_node, nnode)
-    rows = np.arange(len(share))
-    service_to_consumer = _csr(share, rows, ix.c_node, (len(share), nnode))
+    service_to_consumer = _csr(share, np.arange(len(share)), ix.c_node, (len(share), nnode))
     edge = is_service & (par["dependencies"] == "resolve")
     child = (ix.c_node // ns) * ns + ix.c_consumer
     dependency = _csr(share[edge], child[edge], ix.c_node[edge], (nnode, nnode))
@@ -449,29 +521,17 @@ def allocation_chain(provider: Provider, version) -> AllocationChain:
     kept[2] += _group_sum(ix.c_node[is_internal] // ns, consumer[is_internal], nrt)
     if par["dependencies"] == "provider":
         kept[3] += _group_sum(ix.c_node[is_service] // ns, consumer[is_service], nrt)
-    kept[4] += _group_sum(nodes // ns, total * (weight_total == 0)[:, None, None], nrt)
-    return AllocationChain(cluster_to_rack, rack_to_service, overhead_to_service, dependency,
-                           service_to_consumer, cluster, rack, direct, total, consumer, inventory, kept)
+    kept[4] += _group_sum(np.arange(nnode) // ns, total * (weight_total == 0)[:, None, None], nrt)
+    return service_to_consumer, dependency, total, consumer
 
 
 # --- results as xarray -------------------------------------------------------------------------
-def _time_coordinate(times) -> xr.DataArray:
-    return xr.DataArray(pd.DatetimeIndex(times), dims=TIME,
-                        attrs={"standard_name": "time", "long_name": "start of the month (UTC)", "axis": "T"})
-
-
-def _provenance(v: AllocationVersion, **extra) -> dict:
-    return {"methodology": v.methodology, "methodology_version": v.name, "methodology_label": v.label,
-            "parameters": json.dumps(dict(v.parameters), sort_keys=True),
-            "assumed": json.dumps(list(v.assumed)), "references": "; ".join(v.references), **extra}
-
-
 def _levels(ix, level: str):
     """Reporting level (regions or geographies) and the level of each region."""
     if level == "region":
         return ix.regions, np.arange(ix.nr)
     levels = pd.Index(sorted(set(ix.geography)))
-    return levels, _codes(ix.geography, levels, "geography")
+    return levels, codes(ix.geography, levels, "geography")
 
 
 def allocate(provider: Provider, version, *, layout: str = "dense") -> xr.Dataset:
@@ -480,6 +540,7 @@ def allocate(provider: Provider, version, *, layout: str = "dense") -> xr.Datase
     Parameters
     ----------
     provider : Provider
+        The provider whose inventory is allocated.
     version : str, path or AllocationVersion
         ``"v1"``, ``"v2"``, ``"v3"``, a TOML file or a modified version (:meth:`AllocationVersion.replace`).
     layout : {"dense", "sparse"}
@@ -492,8 +553,10 @@ def allocate(provider: Provider, version, *, layout: str = "dense") -> xr.Datase
     xarray.Dataset
         ``co2e_allocated`` [t], ``co2e_kept`` (kept, region, time, scope, basis) [t] and
         ``co2e_inventory`` (region, time, scope, basis) [t]; ``region`` holds geographies when the
-        version reports at that level.  Attrs: methodology, methodology_version, parameters (JSON),
-        assumed (JSON list of unpublished rules), references.
+        version reports at that level.  Attrs: the provenance of :func:`carbonlab.core.provenance.stamp`
+        (``methodology``: the version's id; ``methodology_version``: its name; ``methodology_description``:
+        its label; ``parameters``; ``assumed``: one sentence per unpublished rule,
+        :attr:`AllocationVersion.assumptions`; ``references``, one per line) and ``region_level``.
 
     Examples
     --------
@@ -503,7 +566,7 @@ def allocate(provider: Provider, version, *, layout: str = "dense") -> xr.Datase
     array([40., 20., 40.])
     """
     v = load_version(version)
-    ix, par = provider._index, v.parameters
+    ix, par = provider.index, v.parameters
     chain = allocation_chain(provider, v)
     bases = [ALLOCATION_BASES.index(b) for b in par["bases"]]
     levels, level_of_region = _levels(ix, par["region_level"])
@@ -534,7 +597,7 @@ def allocate(provider: Provider, version, *, layout: str = "dense") -> xr.Datase
     else:
         raise ValueError(f"layout must be 'dense' or 'sparse', not {layout!r}")
     ds = xr.Dataset(coords=coords).assign_coords(
-        {REGION: levels, TIME: _time_coordinate(ix.times), SCOPE: list(SCOPES),
+        {REGION: levels, TIME: time_coordinate(ix.times), SCOPE: list(SCOPES),
          BASIS: list(par["bases"]), KEPT: list(KEPT_REASONS)})
     if par["region_level"] == "region":
         ds = ds.assign_coords(geography=(REGION, ix.geography.astype(str)))
@@ -542,7 +605,8 @@ def allocate(provider: Provider, version, *, layout: str = "dense") -> xr.Datase
     ds["co2e_kept"] = set_attrs(xr.DataArray(kept, dims=(KEPT, REGION, TIME, SCOPE, BASIS)), "co2e_kept")
     ds["co2e_inventory"] = set_attrs(xr.DataArray(inventory, dims=(REGION, TIME, SCOPE, BASIS)),
                                      "co2e_inventory")
-    ds.attrs = _provenance(v, region_level=par["region_level"])
+    ds.attrs = stamp(methodology=v.methodology, version=v.name, description=v.label, parameters=v.parameters,
+                     assumed=v.assumptions, references=v.references, region_level=par["region_level"])
     return ds
 
 
@@ -559,7 +623,7 @@ def check_conservation(ds: xr.Dataset, *, rtol: float = 1e-9) -> xr.DataArray:
     Returns
     -------
     xarray.DataArray
-        allocated + kept - inventory. [t]
+        Allocated plus kept minus inventory. [t]
 
     Raises
     ------

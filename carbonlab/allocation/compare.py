@@ -19,16 +19,19 @@ import json
 import numpy as np
 import xarray as xr
 
-from carbonlab.allocation.chain import (ALLOCATION_BASES, CAUSES, AllocationVersion, _time_coordinate, allocate,
-                                        allocation_chain, load_version)
+from carbonlab.allocation._util import time_coordinate
+from carbonlab.allocation.chain import (ALLOCATION_BASES, CAUSES, AllocationVersion, allocate, allocation_chain,
+                                        load_version)
 from carbonlab.allocation.provider import Provider
+from carbonlab.core.provenance import stamp
 from carbonlab.core.schema import ACCOUNT, BASIS, REGION, TIME, set_attrs
 from carbonlab.sensitivity import shapley_changes
 
 CAUSE = "cause"
 
+
 def _account_totals(provider: Provider, version: AllocationVersion, basis: int) -> np.ndarray:
-    ix = provider._index
+    ix = provider.index
     consumer = allocation_chain(provider, version).consumer_emissions
     account = ix.c_kind == 0
     cell = ix.c_consumer[account] * ix.nt + ix.c_node[account] // ix.ns // ix.nr
@@ -43,7 +46,9 @@ def decompose_change(provider: Provider, old, new, *, basis: str = "market",
     Parameters
     ----------
     provider : Provider
+        The provider whose inventory is allocated.
     old, new : str, path or AllocationVersion
+        The versions compared (see :func:`carbonlab.allocation.load_version`).
     basis : {"market", "location_average"}
         Basis of the comparison; both versions must report it.
     method : {"shapley", "sequential"}
@@ -56,11 +61,14 @@ def decompose_change(provider: Provider, old, new, *, basis: str = "market",
     xarray.Dataset
         ``co2e_change`` (account, cause, time), summing over ``cause`` to new - old, and
         ``co2e_account`` (version, account, time), both totals over services, regions and scopes. [t]
+        Attrs: the provenance of :func:`carbonlab.core.provenance.stamp` (``methodology_version``
+        ``"old -> new"``, the parameters of both versions, the ``assumed`` sentences of both) and
+        ``causes`` (JSON: the parameters each cause switches).
     """
     old, new = load_version(old), load_version(new)
     if basis not in old.parameters["bases"] or basis not in new.parameters["bases"]:
         raise ValueError(f"both versions must report the {basis!r} basis")
-    ix, b = provider._index, ALLOCATION_BASES.index(basis)
+    ix, b = provider.index, ALLOCATION_BASES.index(basis)
     differs = [c for c, keys in CAUSES.items() if any(old.parameters[k] != new.parameters[k] for k in keys)]
 
     def run(switched) -> np.ndarray:
@@ -82,16 +90,17 @@ def decompose_change(provider: Provider, old, new, *, basis: str = "market",
             last = step
     else:
         raise ValueError(f"method must be 'shapley' or 'sequential', not {method!r}")
-    ds = xr.Dataset(coords={ACCOUNT: ix.accounts, CAUSE: list(CAUSES), TIME: _time_coordinate(ix.times),
+    ds = xr.Dataset(coords={ACCOUNT: ix.accounts, CAUSE: list(CAUSES), TIME: time_coordinate(ix.times),
                             "version": [old.name, new.name]})
     ds["co2e_change"] = set_attrs(xr.DataArray(change, dims=(ACCOUNT, CAUSE, TIME)), "co2e_change",
                                   method=method, basis=basis)
     ds["co2e_account"] = set_attrs(xr.DataArray(np.stack([first, last]), dims=("version", ACCOUNT, TIME)),
                                    "co2e_account", basis=basis)
-    ds.attrs = {"methodology": new.methodology, "methodology_version": f"{old.name} -> {new.name}",
-                "parameters": json.dumps({old.name: dict(old.parameters), new.name: dict(new.parameters)},
-                                         sort_keys=True),
-                "causes": json.dumps(CAUSES), "references": "; ".join(dict.fromkeys(old.references + new.references))}
+    ds.attrs = stamp(methodology=new.methodology, version=f"{old.name} -> {new.name}",
+                     description=f"change of each account's total from {old.name} to {new.name}, by cause ({method})",
+                     parameters={old.name: dict(old.parameters), new.name: dict(new.parameters)},
+                     assumed=old.assumptions + new.assumptions, references=old.references + new.references,
+                     causes=json.dumps(CAUSES))
     return ds
 
 
@@ -105,23 +114,29 @@ def allocate_history(provider: Provider, versions=("v1", "v2")) -> xr.Dataset:
     Parameters
     ----------
     provider : Provider
+        The provider whose inventory is allocated.
     versions : sequence of str, path or AllocationVersion
+        Candidate versions, in order; a later one takes over the months it covers.
 
     Returns
     -------
     xarray.Dataset
         ``co2e_allocated`` on (account, service, time, scope, basis), summed over regions, NaN where
         the month's version does not report a basis; coordinate ``methodology_version`` (time). [t]
+        Attrs: the provenance of :func:`carbonlab.core.provenance.stamp`: ``methodology_version``
+        names each version in force and its months (``"v1 2022-01..2024-12 | v2 2025-01..2025-02"``),
+        ``parameters`` those of every version given, ``assumed`` the sentences of the versions in force.
     """
     loaded = [load_version(v) for v in versions]
-    times = provider._index.times
+    times = provider.index.times
     chosen = np.full(len(times), -1)
     for i, v in enumerate(loaded):
         chosen[v.covers(times)] = i
     if (chosen < 0).any():
         raise ValueError(f"no version covers {times[chosen < 0][0]:%Y-%m}")
+    in_force = np.unique(chosen)
     parts = []
-    for i in np.unique(chosen):
+    for i in in_force:
         ds = allocate(provider, loaded[i])
         part = ds["co2e_allocated"].sum(REGION).isel({TIME: np.flatnonzero(chosen == i)})
         parts.append(part.reindex({BASIS: list(ALLOCATION_BASES)}))
@@ -129,10 +144,12 @@ def allocate_history(provider: Provider, versions=("v1", "v2")) -> xr.Dataset:
     out = set_attrs(out, "co2e_allocated")
     names = np.array([v.name for v in loaded])[chosen]
     result = out.to_dataset().assign_coords(methodology_version=(TIME, names))
-    result.attrs = {"methodology": loaded[-1].methodology,
-                    "methodology_version": " | ".join(f"{v.name} {times[chosen == i][0]:%Y-%m}.."
-                                                      f"{times[chosen == i][-1]:%Y-%m}"
-                                                      for i, v in enumerate(loaded) if (chosen == i).any()),
-                    "parameters": json.dumps({v.name: dict(v.parameters) for v in loaded}, sort_keys=True),
-                    "references": "; ".join(dict.fromkeys(r for v in loaded for r in v.references))}
+    result.attrs = stamp(methodology=loaded[-1].methodology,
+                         version=" | ".join(f"{loaded[i].name} {times[chosen == i][0]:%Y-%m}.."
+                                            f"{times[chosen == i][-1]:%Y-%m}" for i in in_force),
+                         description="emissions as an export shows them: each month allocated with the version "
+                                     "in force",
+                         parameters={v.name: dict(v.parameters) for v in loaded},
+                         assumed=[a for i in in_force for a in loaded[i].assumptions],
+                         references=[r for v in loaded for r in v.references])
     return result

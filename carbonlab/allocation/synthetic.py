@@ -67,6 +67,7 @@ def toy_provider() -> Provider:
     Returns
     -------
     Provider
+        One cluster, region and month (January 2025), two racks and three accounts.
     """
     t = pd.Timestamp("2025-01-01")
     return Provider(
@@ -134,6 +135,7 @@ def synthetic_provider(seed: int = 0, *, n_accounts: int = 300, n_services: int 
     racks_per_service : int
         Racks of each catalogue service with dedicated racks in each region (generated ones get 2).
     clusters_per_region : int
+        Clusters in each region; each region's racks are spread evenly over them.
     refresh_years : float
         Each rack slot's hardware is replaced after this many years (its first rack has a random
         age); the replaced rack is retired, the new one installed in that month. [year]
@@ -145,13 +147,34 @@ def synthetic_provider(seed: int = 0, *, n_accounts: int = 300, n_services: int 
     Returns
     -------
     Provider
+        Built table by table: consumption (accounts, internal teams, services built on others), racks
+        with their load and usage (sized for the demand, refreshed every ``refresh_years``), clusters,
+        and the inventory from the racks' energy.
     """
     rng = np.random.default_rng(seed)
     cat = _catalogue(n_services, rng)
-    ns, nr = len(cat), len(regions)
     months = pd.date_range(start, periods=n_months, freq="MS")
+    accounts = _accounts(cat, len(regions), months, n_accounts, archetypes, rng)
+    demand, internal_total, parents = _demand(accounts, cat, months, len(regions), internal_fraction)
+    consumption = _consumption(accounts, internal_total, parents, cat, months, regions)
+    slots, rack_load, rack_usage = _rack_slots(demand, cat, regions, months, rng, idle_fraction=idle_fraction,
+                                               spare_fraction=spare_fraction, racks_per_service=racks_per_service,
+                                               clusters_per_region=clusters_per_region)
+    racks, rack_load, rack_usage = _refreshed(slots, rack_load, rack_usage, months, start, refresh_years, rng)
+    clusters = _clusters(regions, clusters_per_region, slots, start, rng)
+    return Provider(clusters=clusters, inventory=_inventory(rack_load, racks, clusters, regions, months, pue),
+                    racks=racks, rack_load=rack_load, rack_usage=rack_usage, consumption=consumption)
+
+
+# --- one builder per table, called in this order (each draws from ``rng`` in turn) -------------
+def _generic_accounts(cat, n_regions, n_months, n_accounts, rng):
+    """Generic accounts: services by popularity, home region, onboarding month and growth.
+
+    Returns the account, service and region code of each row, and its usage and spend by month
+    (row, month).
+    """
+    ns, nr = len(cat), n_regions
     price, median = cat["price"].to_numpy(), cat["median"].to_numpy()
-    # generic accounts: services by popularity, home region, onboarding month and growth
     n_pick = 1 + rng.poisson(cat["share"].sum() - 1, n_accounts)
     row_account = np.repeat(np.arange(n_accounts), n_pick)
     row_service = rng.choice(ns, size=len(row_account), p=cat["share"] / cat["share"].sum())
@@ -167,29 +190,46 @@ def synthetic_provider(seed: int = 0, *, n_accounts: int = 300, n_services: int 
     t = np.arange(n_months)
     usage = base[:, None] * (1 + growth[row_account])[:, None] ** t * rng.uniform(0.92, 1.08, (len(row_key), n_months))
     usage = np.where(t >= onboard[row_account][:, None], usage, 0.0)
-    labels = [f"acct-{i:07d}" for i in range(n_accounts)]
     spend = usage * (price[row_service] * (1 - discount[row_account]))[:, None]
+    return row_account, row_service, row_region, usage, spend
+
+
+def _archetype_rows(cat, first_code, n_months):
+    """The archetypal accounts (:data:`ARCHETYPES`, codes from ``first_code``) in the first region, as
+    :func:`_generic_accounts` returns rows."""
+    extra = [(first_code + i, s, u) for i, a in enumerate(ARCHETYPES) for s, u in ARCHETYPES[a].items()]
+    a_idx = np.array([e[0] for e in extra])
+    s_idx = cat.reset_index().set_index("service").loc[[e[1] for e in extra], "index"].to_numpy()
+    arch = np.array([e[2] for e in extra])[:, None] * np.ones(n_months)
+    return a_idx, s_idx, np.zeros(len(extra), int), arch, arch * cat["price"].to_numpy()[s_idx][:, None]
+
+
+def _accounts(cat, n_regions, months, n_accounts, archetypes, rng) -> pd.DataFrame:
+    """The accounts' rows of the consumption table, with ``region_code`` and ``service_code``."""
+    rows = _generic_accounts(cat, n_regions, len(months), n_accounts, rng)
+    labels = [f"acct-{i:07d}" for i in range(n_accounts)]
     if archetypes:
-        names = list(ARCHETYPES)
-        extra = [(len(labels) + i, s, u) for i, a in enumerate(names) for s, u in ARCHETYPES[a].items()]
-        labels += names
-        a_idx = np.array([e[0] for e in extra])
-        s_idx = cat.reset_index().set_index("service").loc[[e[1] for e in extra], "index"].to_numpy()
-        row_account, row_service = np.r_[row_account, a_idx], np.r_[row_service, s_idx]
-        row_region = np.r_[row_region, np.zeros(len(extra), int)]
-        arch = np.array([e[2] for e in extra])[:, None] * np.ones(n_months)
-        usage, spend = np.r_[usage, arch], np.r_[spend, arch * price[s_idx][:, None]]
+        labels += list(ARCHETYPES)
+        rows = tuple(np.r_[a, b] for a, b in zip(rows, _archetype_rows(cat, n_accounts, len(months))))
+    row_account, row_service, row_region, usage, spend = rows
     keep = usage > 0
-    ti = np.broadcast_to(t, usage.shape)[keep]
-    accounts = pd.DataFrame({
+    ti = np.broadcast_to(np.arange(len(months)), usage.shape)[keep]
+    return pd.DataFrame({
         "time": months[ti], "region_code": np.broadcast_to(row_region[:, None], usage.shape)[keep],
         "service_code": np.broadcast_to(row_service[:, None], usage.shape)[keep],
         "consumer": pd.Categorical.from_codes(np.broadcast_to(row_account[:, None], usage.shape)[keep], labels),
         "kind": "account", "usage": usage[keep], "spend": spend[keep]})
-    # demand per (time, region, service): accounts, internal teams, then services built on others
-    account_total = np.zeros((n_months, nr, ns))
-    np.add.at(account_total, (ti, accounts["region_code"].to_numpy(), accounts["service_code"].to_numpy()),
-              usage[keep])
+
+
+def _demand(accounts, cat, months, n_regions, internal_fraction):
+    """Demand per (time, region, service): accounts, internal teams, then services built on others.
+
+    Returns the demand and the internal teams' usage (time, region, service), and the usage of each
+    parent service by each child service built on it, as ``(child, parent, usage)``.
+    """
+    account_total = np.zeros((len(months), n_regions, len(cat)))
+    np.add.at(account_total, (months.get_indexer(accounts["time"]), accounts["region_code"].to_numpy(),
+                              accounts["service_code"].to_numpy()), accounts["usage"].to_numpy())
     internal_total = account_total * internal_fraction / (1 - internal_fraction)
     demand = account_total + internal_total
     parents = []
@@ -199,9 +239,15 @@ def synthetic_provider(seed: int = 0, *, n_accounts: int = 300, n_services: int 
             parents.append((child, p, demand[:, :, child] * factor))
     for _, p, amount in parents:
         demand[:, :, p] += amount
-    tt, rr = np.meshgrid(t, np.arange(nr), indexing="ij")
+    return demand, internal_total, parents
+
+
+def _consumption(accounts, internal_total, parents, cat, months, regions) -> pd.DataFrame:
+    """The consumption table: the accounts, two internal teams per service and the services built on others."""
+    price = cat["price"].to_numpy()
+    tt, rr = np.meshgrid(np.arange(len(months)), np.arange(len(regions)), indexing="ij")
     internal, services = [], []
-    for s in range(ns):
+    for s in range(len(cat)):
         for team, part in (("internal-retail", 0.7), ("internal-devtools", 0.3)):
             u = internal_total[:, :, s] * part
             internal.append(pd.DataFrame({"time": months[tt.ravel()], "region_code": rr.ravel(), "service_code": s,
@@ -216,39 +262,79 @@ def synthetic_provider(seed: int = 0, *, n_accounts: int = 300, n_services: int 
     consumption = consumption[consumption["usage"] > 0]
     consumption.insert(1, "region", pd.Categorical.from_codes(consumption.pop("region_code"), [r[0] for r in regions]))
     consumption.insert(2, "service", pd.Categorical.from_codes(consumption.pop("service_code"), list(cat["service"])))
-    # racks sized for the busiest month, spread over the region's clusters
+    return consumption
+
+
+def _service_racks(region, demand, cat, months, rng, *, idle_fraction, racks_per_service, clusters_per_region):
+    """Racks of the services with dedicated racks in one region, sized for the busiest month and spread
+    over the region's clusters (``demand``: time, service).
+
+    Returns the racks ``(name, cluster, kind)``, their rack_load and rack_usage frames, and the number
+    of racks in each cluster.
+    """
+    n_in_cluster = np.zeros(clusters_per_region, int)
     racks, load, rack_use = [], [], []
-    for r, (region, *_rest) in enumerate(regions):
-        n_in_cluster = np.zeros(clusters_per_region, int)
-        for s in np.flatnonzero(cat["rack_kind"] != ""):
-            peak = demand[:, r, s].max()
-            if peak <= 0:
-                continue
-            kind, n = cat["rack_kind"][s], racks_per_service if s < len(CATALOGUE) else 2
-            idle_kw, full_kw = RACK_POWER[kind]
-            for k in range(n):
-                c = int(np.argmin(n_in_cluster))
-                n_in_cluster[c] += 1
-                name = f"{region}-{cat['service'][s]}-{k:03d}"
+    for s in np.flatnonzero(cat["rack_kind"] != ""):
+        peak = demand[:, s].max()
+        if peak <= 0:
+            continue
+        kind, n = cat["rack_kind"][s], racks_per_service if s < len(CATALOGUE) else 2
+        idle_kw, full_kw = RACK_POWER[kind]
+        for k in range(n):
+            c = int(np.argmin(n_in_cluster))
+            n_in_cluster[c] += 1
+            name = f"{region}-{cat['service'][s]}-{k:03d}"
+            racks.append((name, f"{region}-c{c}", kind))
+            used = demand[:, s] / n
+            # capacity follows demand (racks added as it grows), idle around ``idle_fraction``
+            capacity = np.maximum(peak * 1e-3, used) / (1 - idle_fraction * rng.uniform(0.7, 1.3, len(months)))
+            load.append(pd.DataFrame({"time": months, "rack": name, "capacity": capacity,
+                                      "power": idle_kw + (full_kw - idle_kw) * used / capacity}))
+            rack_use.append(pd.DataFrame({"time": months, "rack": name, "service": cat["service"][s],
+                                          "used": used}))
+    return racks, load, rack_use, n_in_cluster
+
+
+def _overhead_racks(region, n_in_cluster, months, spare_fraction):
+    """Networking (one per 8 service racks) and spare racks of each cluster of one region, idle."""
+    racks, load = [], []
+    for c, n in enumerate(n_in_cluster):
+        for kind, count in (("networking", -(-n // 8)), ("spare", int(np.ceil(spare_fraction * n)))):
+            for k in range(count):
+                name = f"{region}-c{c}-{kind}-{k:02d}"
                 racks.append((name, f"{region}-c{c}", kind))
-                used = demand[:, r, s] / n
-                # capacity follows demand (racks added as it grows), idle around ``idle_fraction``
-                capacity = np.maximum(peak * 1e-3, used) / (1 - idle_fraction * rng.uniform(0.7, 1.3, n_months))
-                load.append(pd.DataFrame({"time": months, "rack": name, "capacity": capacity,
-                                          "power": idle_kw + (full_kw - idle_kw) * used / capacity}))
-                rack_use.append(pd.DataFrame({"time": months, "rack": name, "service": cat["service"][s],
-                                              "used": used}))
-        for c in range(clusters_per_region):
-            for kind, count in (("networking", -(-n_in_cluster[c] // 8)),
-                                ("spare", int(np.ceil(spare_fraction * n_in_cluster[c])))):
-                for k in range(count):
-                    name = f"{region}-c{c}-{kind}-{k:02d}"
-                    racks.append((name, f"{region}-c{c}", kind))
-                    load.append(pd.DataFrame({"time": months, "rack": name, "capacity": 0.0,
-                                              "power": RACK_POWER[kind][0]}))
-    # every rack slot is refreshed after ``refresh_years``: a new rack (name suffix -gN) replaces it
-    refresh = int(round(12 * refresh_years))
-    slots = pd.DataFrame(racks, columns=["slot", "cluster", "kind"])
+                load.append(pd.DataFrame({"time": months, "rack": name, "capacity": 0.0,
+                                          "power": RACK_POWER[kind][0]}))
+    return racks, load
+
+
+def _rack_slots(demand, cat, regions, months, rng, *, idle_fraction, spare_fraction, racks_per_service,
+                clusters_per_region):
+    """Rack slots of every region (service racks, then networking and spare racks) and their loads and usage."""
+    slots, load, rack_use = [], [], []
+    for r, (region, *_rest) in enumerate(regions):
+        racks, r_load, r_use, n_in_cluster = _service_racks(
+            region, demand[:, r], cat, months, rng, idle_fraction=idle_fraction,
+            racks_per_service=racks_per_service, clusters_per_region=clusters_per_region)
+        overhead, o_load = _overhead_racks(region, n_in_cluster, months, spare_fraction)
+        slots += racks + overhead
+        load += r_load + o_load
+        rack_use += r_use
+    return pd.DataFrame(slots, columns=["slot", "cluster", "kind"]), load, rack_use
+
+
+def _generation(table, first_age, first_month, refresh):
+    """Hardware generation of each row's rack slot in the row's month."""
+    t_index = (table["time"].dt.year - first_month.year) * 12 + table["time"].dt.month - first_month.month
+    return (first_age.loc[table["rack"]].to_numpy() + t_index.to_numpy()) // refresh
+
+
+def _refreshed(slots, load, rack_use, months, start, refresh_years, rng):
+    """The racks table, and rack_load and rack_usage with each slot's rack of the month.
+
+    Every rack slot is refreshed after ``refresh_years``: a new rack (name suffix -gN) replaces it.
+    """
+    refresh = round(12 * refresh_years)
     first_age = rng.integers(0, refresh, len(slots))
     spare = slots["kind"].to_numpy() == "spare"
     first_age[spare] = rng.integers(0, 12, spare.sum())  # expansion racks are recent
@@ -256,40 +342,43 @@ def synthetic_provider(seed: int = 0, *, n_accounts: int = 300, n_services: int 
     load = pd.concat(load, ignore_index=True)
     rack_use = pd.concat(rack_use, ignore_index=True) if rack_use else pd.DataFrame(
         columns=["time", "rack", "service", "used"])
-
-    def generation(table):
-        t_index = (table["time"].dt.year - months[0].year) * 12 + table["time"].dt.month - months[0].month
-        return (first_age.loc[table["rack"]].to_numpy() + t_index.to_numpy()) // refresh
-
-    gen = generation(load)
+    gen = _generation(load, first_age, months[0], refresh)
     pairs = pd.DataFrame({"slot": load["rack"], "gen": gen}).drop_duplicates().merge(slots, on="slot")
-    for table, g in ((load, gen), (rack_use, generation(rack_use))):
+    for table, g in ((load, gen), (rack_use, _generation(rack_use, first_age, months[0], refresh))):
         table["rack"] = np.where(g == 0, table["rack"], table["rack"] + "-g" + g.astype(str))
-    racks = pd.DataFrame({"rack": np.where(pairs["gen"] == 0, pairs["slot"], pairs["slot"] + "-g" + pairs["gen"].astype(str)),
-                          "cluster": pairs["cluster"], "kind": pairs["kind"],
+    names = np.where(pairs["gen"] == 0, pairs["slot"], pairs["slot"] + "-g" + pairs["gen"].astype(str))
+    racks = pd.DataFrame({"rack": names, "cluster": pairs["cluster"], "kind": pairs["kind"],
                           "embodied": pairs["kind"].map(RACK_EMBODIED)})
     offsets = (pairs["gen"] * refresh - first_age.loc[pairs["slot"]].to_numpy()).to_numpy()
     racks["installed"] = [pd.Timestamp(start) + pd.DateOffset(months=int(o)) for o in offsets]
     racks["retired"] = [pd.Timestamp(start) + pd.DateOffset(months=int(o) + refresh) for o in offsets]
-    # cluster inventory from the racks' energy
+    return racks, load, rack_use
+
+
+def _clusters(regions, clusters_per_region, slots, start, rng) -> pd.DataFrame:
+    """The clusters table: buildings of 200 t embodied per rack slot, commissioned 2 to 10 years before ``start``."""
     clusters = pd.DataFrame([(f"{reg[0]}-c{c}", reg[0], reg[1]) for reg in regions for c in range(clusters_per_region)],
                             columns=["cluster", "region", "geography"])
     per_cluster = slots.groupby("cluster").size()
     clusters["building_embodied"] = 200.0 * clusters["cluster"].map(per_cluster).fillna(0).to_numpy()
     clusters["commissioned"] = [pd.Timestamp(start) - pd.DateOffset(months=int(m))
                                 for m in rng.integers(24, 120, len(clusters))]
+    return clusters
+
+
+def _inventory(load, racks, clusters, regions, months, pue) -> pd.DataFrame:
+    """The inventory table: each cluster's emissions from its racks' energy and its region's grid."""
     energy = load.merge(racks[["rack", "cluster"]], on="rack").assign(
         mwh=lambda d: d["power"] * d["time"].dt.days_in_month * 24 * pue / 1000)
     inv = energy.groupby(["time", "cluster"], as_index=False)["mwh"].sum().merge(clusters[["cluster", "region"]])
     spec = {reg[0]: reg for reg in regions}
     frac = (inv["time"] - months[0]) / max(months[-1] - months[0], pd.Timedelta(1, "D"))
     factor = inv["region"].map(lambda r: spec[r][2])
-    cover = inv["region"].map(lambda r: spec[r][3]) + frac * (inv["region"].map(lambda r: spec[r][4])
-                                                                - inv["region"].map(lambda r: spec[r][3]))
+    first = inv["region"].map(lambda r: spec[r][3])
+    cover = first + frac * (inv["region"].map(lambda r: spec[r][4]) - first)
     inv["scope2_location"] = inv["mwh"] * factor
     inv["scope2_market"] = inv["scope2_location"] * (1 - cover)
     inv["scope1"] = 0.005 * inv["scope2_location"]  # backup generators: a small share, invented
     inv["fera_location"] = 0.18 * inv["scope2_location"]  # upstream electricity and T&D losses, invented
     inv["fera_market"] = 0.18 * inv["scope2_market"]
-    return Provider(clusters=clusters, inventory=inv.drop(columns=["mwh", "region"]), racks=racks,
-                    rack_load=load, rack_usage=rack_use, consumption=consumption)
+    return inv.drop(columns=["mwh", "region"])
