@@ -22,6 +22,8 @@ SERVICE = "service"
 ACCOUNT = "account"
 COMPONENT = "component"
 BASIS = "basis"
+#: The grid-zone dimension of grid-signal readers' outputs (an Electricity Maps zone, a WattTime region).
+ZONE = "zone"
 METHODOLOGY = "methodology"
 UNATTRIBUTED = "unattributed"
 

@@ -1,7 +1,7 @@
 """Exact unit conversions for usage quantities.
 
 carbonlab converts every usage quantity to the canonical unit of its kind
-(:data:`carbonlab.core.schema.CANONICAL_UNIT`) through one table of exact factors.
+(:data:`CANONICAL`) through one table of exact factors.
 Decimal (GB, TB: powers of 1000) and binary (GiB, TiB: powers of 1024) prefixes
 are named explicitly; a unit whose prefix is ambiguous is not guessed.
 
@@ -113,8 +113,19 @@ def conversion_factor(unit: str, kind: str) -> float:
     return factor / size
 
 
-def days_in_month(times: pd.Series | pd.DatetimeIndex) -> np.ndarray:
-    """Number of days in the calendar month of each timestamp (leap years included)."""
+def days_in_month(times) -> np.ndarray:
+    """Number of days in the calendar month of each timestamp (leap years included); NaN where missing.
+
+    ``times`` are datetimes (a Series, DatetimeIndex or datetime64 array) or int64 nanoseconds since
+    the epoch, UTC, with the smallest int64 for a missing time (as the readers and the cube carry them).
+
+    >>> days_in_month(np.array([0, 1_709_251_200_000_000_000]))      # 1970-01-01, 2024-03-01 (ns)
+    array([31., 31.])
+    >>> days_in_month(pd.DatetimeIndex(["2024-02-10", "2023-02-10"]))
+    array([29., 28.])
+    """
+    if isinstance(times, np.ndarray) and times.dtype.kind in "iu":
+        times = times.astype(np.int64, copy=False).view("M8[ns]")
     return np.asarray(pd.DatetimeIndex(times).days_in_month, dtype=float)
 
 
@@ -216,3 +227,61 @@ def amount_scale(unit: str, to: str) -> float:
         return SCALES[unit][to]
     except KeyError:
         raise ValueError(f"no exact scale from {unit!r} to {to!r}; scales: {SCALES}") from None
+
+
+#: Decimal gigabytes in a gibibyte: 2^30 B / 10^9 B (IEC 80000-13), exactly 1.073741824.
+GB_PER_GIB = KIBI**3 / KILO**3
+
+
+# --- grid carbon intensity -----------------------------------------------------
+#: Factors from intensity units to g kWh-1 (keys normalised by :func:`intensity_unit_factor`: lower case,
+#: no spaces, no "co2"/"eq" words).  1 kg MWh-1 = 1 g kWh-1 exactly; 1 lb MWh-1 = 0.45359237 g kWh-1
+#: (international pound).
+INTENSITY_UNITS: dict[str, float] = {
+    "gkwh-1": 1.0, "g/kwh": 1.0, "kg/mwh": 1.0, "kgmwh-1": 1.0,
+    "kg/kwh": 1000.0, "kgkwh-1": 1000.0, "t/mwh": 1000.0, "tmwh-1": 1000.0,
+    "t/kwh": 1e6, "tkwh-1": 1e6, "g/wh": 1000.0,
+    "lb/mwh": KG_PER_POUND, "lbs/mwh": KG_PER_POUND, "lbmwh-1": KG_PER_POUND,
+    "lbs_per_mwh": KG_PER_POUND, "lb_per_mwh": KG_PER_POUND,
+}
+
+#: Highest grid intensity a signal may carry. [g kWh-1]  Hourly consumption-based intensities of the dirtiest
+#: grids (lignite, oil) stay below about 1,300 g kWh-1 and marginal rates below about 1,100 g kWh-1; the bound
+#: is set well above them so that only impossible values -- typically a number in kg/kWh labelled g/kWh -- fail.
+MAX_INTENSITY = 5000.0
+
+
+def intensity_unit_factor(unit: str) -> float:
+    """Factor that converts an intensity in ``unit`` to g kWh-1 (:data:`INTENSITY_UNITS`).
+
+    Parameters
+    ----------
+    unit : str
+        E.g. ``"g/kWh"``, ``"gCO2eq/kWh"``, ``"kg/kWh"``, ``"lbs_co2_per_mwh"``.
+
+    Returns
+    -------
+    float
+        [g kWh-1 per unit]
+
+    Raises
+    ------
+    ValueError
+        If the unit is not one of :data:`INTENSITY_UNITS` in any CO2/CO2e spelling.
+
+    Examples
+    --------
+    >>> intensity_unit_factor("lbs_co2_per_mwh")
+    0.45359237
+    >>> intensity_unit_factor("gCO₂eq/kWh")
+    1.0
+    """
+    key = str(unit).strip().lower().replace(" ", "").replace("₂", "2")
+    for word in ("co2eq", "co2e", "co2"):
+        key = key.replace("_" + word + "_", "_").replace(word, "")
+    key = key.replace("__", "_")
+    try:
+        return INTENSITY_UNITS[key]
+    except KeyError:
+        raise ValueError(f"unknown grid intensity unit {unit!r}; known: g/kWh, kg/kWh, kg/MWh, t/MWh, "
+                         "lbs/MWh (any CO2/CO2e spelling)") from None

@@ -69,7 +69,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from carbonlab.io import _files, classify, tabular
+from carbonlab.io import _chunks, _files, _providers, classify, tabular
 
 #: Internal name -> the columns that can carry it, in every spelling (legacy ``lineItem/UsageType``,
 #: CUR 2.0 and Athena/Parquet legacy ``line_item_usage_type``); the first present is used.
@@ -92,8 +92,9 @@ VARIABLE_MAP = {
 #: Where a line's region comes from, tried row by row in this order (the first that gives a region
 #: code wins): the region code, the older ``product/region`` column (CURs of 2018-2019 have no
 #: ``product/regionCode``), the availability zone (``us-east-1a`` -> ``us-east-1``; Local and
-#: Wavelength Zones -> their parent region), the location's display name (``US East (N. Virginia)``,
-#: :data:`AWS_LOCATIONS`), and for data transfer the region (or location) the data leaves from.
+#: Wavelength Zones -> their parent region), the location's display name (``US East (N. Virginia)``, the
+#: regions dataset and :data:`AWS_LOCATION_ALIASES`), and for data transfer the region (or location) the
+#: data leaves from.
 REGION_CHAIN = (
     ("code", ("product/regionCode", "product_region_code")),
     ("code", ("product/region", "product_region")),
@@ -239,86 +240,89 @@ def aws_rules(keys: pd.DataFrame) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        A class table (:data:`carbonlab.io.classify.CLASS_COLUMNS`).
+        A class table (:data:`carbonlab.io._chunks.CLASS_COLUMNS`).
     """
-    cls = classify.class_table(len(keys), keys.index)
+    cls = _chunks.class_table(len(keys), keys.index)
     ut = keys["usage_type"].fillna("").astype(str)
     billed_unit = keys["pricing_unit"].where(keys["pricing_unit"].fillna("") != "", unit_from_usage_type(ut))
     unit = billed_unit.fillna("").astype(str)
     code = keys["product_code"].fillna("").astype(str)
-    lit = keys["line_item_type"].fillna("Usage").astype(str)    # a CUR subset without line item types
-    name = code.map(classify.AWS_SERVICE_NAMES).fillna(code)
     cls["unit"] = billed_unit
+    live = _usage_lines(cls, keys["line_item_type"], ut, code, unit)
+    fam = _unit_families(unit, ut)
+    _instance_hours(cls, live & (fam == "instance"), keys, ut)
+    _processor_time(cls, live, fam, ut)
+    _capacity(cls, live, fam, ut, code.map(_providers.AWS_SERVICE_NAMES).fillna(code))
+    _data(cls, live & (fam == "data"), ut)
+    m = live & (fam == "other")
+    _chunks.assign(cls, m, note="unit not modelled: " + unit.replace("", "none"))
+    cls["replication"] = classify.replication_factor(pd.Series("aws", index=keys.index), code, ut)
+    return _chunks.finish(cls, billed_unit, note="no physical model for this usage type")
+
+
+def _usage_lines(cls, line_item_type, ut, code, unit) -> np.ndarray:
+    """Lines that are usage, with no note of the shared rules (:func:`carbonlab.io.classify.line_notes`)."""
+    lit = line_item_type.fillna("Usage").astype(str)    # a CUR subset without line item types
     usage = lit.isin(USAGE_LINE_TYPES).to_numpy()
-    cls.loc[~usage, "note"] = "not usage (" + lit[~usage].replace("", "none") + ")"
+    _chunks.assign(cls, ~usage, note="not usage (" + lit.replace("", "none") + ")")
     notes = classify.line_notes(ut, code, unit)
-    cls.loc[usage & (notes != ""), "note"] = notes[usage & (notes != "")]
-    live = usage & (notes == "")
+    _chunks.assign(cls, usage & (notes != ""), note=notes)
+    return usage & (notes == "")
+
+
+def _unit_families(unit: pd.Series, ut: pd.Series) -> np.ndarray:
+    """Family of each pricing unit (:data:`_UNIT_FAMILY`); Lambda's seconds are GB-seconds, others none."""
     fam = unit.str.lower().map(_UNIT_FAMILY).fillna("other").to_numpy(dtype=object)
     lam = ut.str.contains("Lambda-GB-Second|Lambda-Provisioned-GB-Second|Lambda-Edge-GB-Second", case=False).to_numpy()
     fam = np.where(lam & np.isin(fam, ["lambda", "seconds"]), "lambda", fam)
-    fam = np.where((fam == "seconds") & ~lam, "other", fam)
+    return np.where((fam == "seconds") & ~lam, "other", fam)
 
-    # instance hours
+
+def _instance_hours(cls, m, keys, ut) -> None:
+    """Instance hours: vCPU-hours of the type (instance table, else the report's vCPU, else its size)."""
     groups = ut.str.extract(_INSTANCE_USAGE)
     parsed = groups[0].where(groups[0].notna(), groups[1])
     itype = classify.normalise_instance_type(keys["instance_type"].where(keys["instance_type"].notna(), parsed))
     attrs = classify.instance_attributes(pd.Series("aws", index=keys.index), itype)
     report_vcpu = pd.to_numeric(keys["vcpu"], errors="coerce").to_numpy(dtype=float)
-    m = live & (fam == "instance")
-    known = attrs["known"].to_numpy()
-    vcpu = np.where(known, attrs["vcpu"].to_numpy(), report_vcpu)
+    vcpu = np.where(attrs["known"].to_numpy(), attrs["vcpu"].to_numpy(), report_vcpu)
     vcpu = np.where(np.isfinite(vcpu), vcpu, attrs["vcpu_by_size"].to_numpy())   # a type the table lacks
     ok = m & np.isfinite(vcpu) & (vcpu > 0)
-    cls.loc[ok, "kind"] = "compute"
-    cls.loc[ok, "unit"] = "vCPU-h"
-    cls.loc[ok, "factor"] = vcpu[ok]
-    cls.loc[ok, "instance_type"] = itype[ok]
-    cls.loc[ok, "utilization"] = attrs["burstable_baseline"].to_numpy()[ok]
-    cls.loc[ok, "gpu_factor"] = attrs["gpu_count"].to_numpy()[ok]
-    cls.loc[m & ~ok, "note"] = "instance hours without a vCPU count (type not in the instance table)"
+    _chunks.assign(cls, ok, kind="compute", unit="vCPU-h", factor=vcpu, instance_type=itype,
+                   utilization=attrs["burstable_baseline"].to_numpy(), gpu_factor=attrs["gpu_count"].to_numpy())
+    _chunks.assign(cls, m & ~ok, note="instance hours without a vCPU count (type not in the instance table)")
+
+
+def _processor_time(cls, live, fam, ut) -> None:
+    """vCPU-hours (Fargate, CPU credits), Glue DPU-hours, Aurora ACU-hours and Lambda GB-seconds."""
     for family, factor in (("vcpu", 1.0), ("dpu", GLUE_VCPU_PER_DPU), ("acu", classify.AURORA_VCPU_PER_ACU)):
-        m = live & (fam == family)
-        cls.loc[m, "kind"] = "compute"
-        cls.loc[m, "unit"] = "vCPU-h"
-        cls.loc[m, "factor"] = factor
+        _chunks.assign(cls, live & (fam == family), kind="compute", unit="vCPU-h", factor=factor)
     credits = live & (fam == "vcpu") & ut.str.contains("CPUCredits", case=False).to_numpy()
-    cls.loc[credits, "utilization"] = 1.0   # surplus credits: vCPU time at 100 % above the baseline
+    _chunks.assign(cls, credits, utilization=1.0)   # surplus credits: vCPU time at 100 % above the baseline
     m = live & (fam == "lambda")
-    cls.loc[m, "kind"] = "compute"
-    cls.loc[m, "unit"] = "vCPU-s"
-    cls.loc[m, "factor"] = 1.0 / classify.LAMBDA_GB_PER_VCPU
+    _chunks.assign(cls, m, kind="compute", unit="vCPU-s", factor=1.0 / classify.LAMBDA_GB_PER_VCPU)
     arm = m & ut.str.upper().str.endswith("-ARM").to_numpy()
-    cls.loc[arm, "instance_type"] = classify.LAMBDA_ARM_ARCHITECTURE
-    # capacity
+    _chunks.assign(cls, arm, instance_type=classify.LAMBDA_ARM_ARCHITECTURE)
+
+
+def _capacity(cls, live, fam, ut, service_name) -> None:
+    """GB-hours (Fargate memory, else storage) and GB-months (storage), SSD or HDD."""
     fargate_mem = ut.str.contains("Fargate-GB-Hours|Fargate-EphemeralStorage", case=False).to_numpy()
     m = live & (fam == "gbh")
-    cls.loc[m & fargate_mem, "kind"] = "memory"
-    cls.loc[m & ~fargate_mem, "kind"] = "storage"
-    cls.loc[m, "unit"] = "GB-h"
-    m = live & (fam == "month")
-    cls.loc[m, "kind"] = "storage"
-    cls.loc[m, "unit"] = "GB-Mo"
-    storage = (cls["kind"] == "storage").to_numpy()
-    sc, guessed = classify.storage_class(ut, name)
-    cls.loc[storage, "storage_class"] = sc[storage]
-    cls.loc[storage, "storage_class_guessed"] = guessed[storage]
-    # data
-    m = live & (fam == "data")
+    _chunks.assign(cls, m & fargate_mem, kind="memory")
+    _chunks.assign(cls, m & ~fargate_mem, kind="storage")
+    _chunks.assign(cls, m, unit="GB-h")
+    _chunks.assign(cls, live & (fam == "month"), kind="storage", unit="GB-Mo")
+    classify.set_storage_class(cls, ut, service_name)
+
+
+def _data(cls, m, ut) -> None:
+    """Data volumes: network where they leave a data centre (inbound inter-region bytes excluded)."""
     net = classify.is_network(ut)
-    cls.loc[m & net, "kind"] = "network"
-    cls.loc[m & net, "unit"] = "GB"
-    cls.loc[m & ~net, "note"] = "data volume that is not transfer out of a data centre"
+    _chunks.assign(cls, m & net, kind="network", unit="GB")
+    _chunks.assign(cls, m & ~net, note="data volume that is not transfer out of a data centre")
     inbound = m & ut.str.contains(classify.INTER_REGION_IN).to_numpy()
-    cls.loc[inbound, "note"] = classify.INTER_REGION_IN_NOTE
-    m = live & (fam == "other")
-    cls.loc[m, "note"] = "unit not modelled: " + unit[m].replace("", "none")
-    cls["replication"] = classify.replication_factor(pd.Series("aws", index=keys.index), code, ut)
-    unknown = (cls["kind"] == "unknown").to_numpy()
-    cls.loc[unknown, "unit"] = billed_unit[unknown]
-    cls.loc[unknown, "factor"] = 1.0
-    cls.loc[unknown & (cls["note"] == "").to_numpy(), "note"] = "no physical model for this usage type"
-    return cls
+    _chunks.assign(cls, inbound, note=classify.INTER_REGION_IN_NOTE)
 
 
 class _CurReader:
@@ -340,7 +344,7 @@ class _CurReader:
             raise ValueError(f"{self.name}: {CUR_VERSIONS[self.version]} file is missing column(s) {names}")
         have = set(cols)
         self.region_chain = [(how, c) for how, names in REGION_CHAIN for c in names if c in have]
-        self.keys = classify.KeyTable(aws_rules, ["line_item_type", "product_code", "usage_type", "pricing_unit",
+        self.keys = _chunks.KeyTable(aws_rules, ["line_item_type", "product_code", "usage_type", "pricing_unit",
                                                    "instance_type", "vcpu"])
 
     def _read_columns(self) -> list[str]:
@@ -361,20 +365,15 @@ class _CurReader:
         return region
 
     def chunks(self, batch_rows: int = tabular.BATCH_ROWS) -> Iterator[pd.DataFrame]:
-        first = 1
-        for t, fetch in tabular.iter_tables(self.path, self._read_columns(), batch_rows=batch_rows, prefetch=False,
-                                            numeric=[self.cols["quantity"], self.cols["cost"]]):
-            yield self._chunk(t, first, fetch)
-            first += t.num_rows
+        return tabular.chunks(self.path, self._read_columns(), self._chunk, batch_rows=batch_rows,
+                              numeric=[self.cols["quantity"], self.cols["cost"]])
 
     def _vcpu(self, t: pa.Table, fetch):
         """The report's vCPU column; CUR 2.0's ``product`` map is read only when the instance
         table lacks one of the batch's instance types (reading the map costs more than the rest)."""
         c = self.cols.get("vcpu")
-        if c is None:
-            return pa.nulls(t.num_rows, pa.string())
         if c != "product.vcpu":
-            return t.column(c)
+            return tabular.column(t, c)
         it = self.cols.get("instance_type")
         if it is not None and fetch is not None:
             _, cats = tabular.codes(t.column(it))
@@ -387,31 +386,24 @@ class _CurReader:
             return pa.nulls(t.num_rows, pa.string())
         return pc.map_lookup(prod, pa.scalar("vcpu", type=prod.type.key_type), "first")
 
-    def _column(self, t: pa.Table, key: str):
-        c = self.cols.get(key)
-        if c is None:
-            return pa.nulls(t.num_rows, pa.string())
-        return t.column(c)
+    def _col(self, t: pa.Table, key: str):
+        return tabular.column(t, self.cols.get(key))
 
     def _chunk(self, t: pa.Table, first: int, fetch=None) -> pd.DataFrame:
-        args = dict(name=self.name, first_row=first, lenient=self.lenient)
-        start, bad_s = tabular.times(self._column(t, "start"), column_name=self.cols["start"], **args)
-        end, bad_e = tabular.times(self._column(t, "end"), column_name=self.cols["end"], **args)
-        qty, bad_q = tabular.numbers(self._column(t, "quantity"), column_name=self.cols["quantity"], **args)
-        cost, bad_c = tabular.numbers(self._column(t, "cost"), column_name=self.cols["cost"], **args)
-        coded = [tabular.codes(self._vcpu(t, fetch) if k == "vcpu" else self._column(t, k))
-                 for k in self.keys.columns]
+        c = self.cols
+        (start, end, qty, cost), bad = tabular.parse_columns(
+            t, [(tabular.times, c["start"]), (tabular.times, c["end"]), (tabular.numbers, c["quantity"]),
+                (tabular.numbers, c["cost"])], name=self.name, first_row=first, lenient=self.lenient)
+        coded = [tabular.codes(self._vcpu(t, fetch) if k == "vcpu" else self._col(t, k)) for k in self.keys.columns]
         key = self.keys.lookup(coded)
         pc_codes, pc_cats = coded[1]
-        service = tabular.unique_categories(pc_codes, np.array([classify.AWS_SERVICE_NAMES.get(c, c) for c in pc_cats],
-                                                               dtype=object))
-        account = tabular.coalesce(tabular.codes(self._column(t, "account")), tabular.codes(self._column(t, "payer")))
-        region = self._region(t)
-        bad = bad_s | bad_e | bad_q | bad_c
-        return classify.usage_chunk(self.keys.classes, key, start_ns=start, end_ns=end, quantity=qty, cost=cost,
-                                    provider="aws", region=region, service=service, account=account,
-                                    source_file=self.name, first_row=first, bad=bad if bad.any() else None,
-                                    raw_unit=coded[3], currency=tabular.codes(self._column(t, "currency")))
+        service = tabular.unique_categories(pc_codes, np.array([_providers.AWS_SERVICE_NAMES.get(c, c)
+                                                                for c in pc_cats], dtype=object))
+        account = tabular.coalesce(tabular.codes(self._col(t, "account")), tabular.codes(self._col(t, "payer")))
+        return _chunks.usage_chunk(self.keys.classes, key, start_ns=start, end_ns=end, quantity=qty, cost=cost,
+                                   provider="aws", region=self._region(t), service=service, account=account,
+                                   source_file=self.name, first_row=first, bad=bad, raw_unit=coded[3],
+                                   currency=tabular.codes(self._col(t, "currency")))
 
 
 #: The columns that identify a line item: "LineItemId and TimeInterval together are unique within a report
@@ -487,4 +479,4 @@ def read_aws_cur(path, *, lenient: bool = False) -> pd.DataFrame:
         parsed (file, row and column named).
     """
     reader = _CurReader(path, lenient=lenient)
-    return classify.concat_chunks(list(reader.chunks()), reader.name, f"aws_cur_{reader.version}")
+    return _chunks.concat_chunks(list(reader.chunks()), reader.name, f"aws_cur_{reader.version}")

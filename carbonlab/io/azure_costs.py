@@ -77,7 +77,7 @@ empty), in this order:
    meters with two different units in the file are not filled.  The reader
    finds them with one extra pass over the meter and unit columns, made only
    when a file has empty unit cells.
-2. *From the meter name* (:data:`UNIT_INFERENCE`): a meter name ending in
+2. *From the meter name* (:data:`carbonlab.io._azure_units.UNIT_INFERENCE`): a meter name ending in
    ``Data Transfer Out (GB)`` is billed in GB (the name says so; Microsoft's
    own record for that meter has unit ``GB`` [API]_): never a guess.  A
    ``Bandwidth`` meter ending in ``Data Transfer Out`` (or ``Data Transfer
@@ -163,6 +163,7 @@ References
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from pathlib import Path
@@ -172,7 +173,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from carbonlab.io import classify, tabular
+from carbonlab.core import units
+from carbonlab.io import _azure_units, _chunks, _providers, classify, tabular
 
 #: carbonlab field -> Azure column aliases (matched case-insensitively, first present wins).
 VARIABLE_MAP = {
@@ -192,13 +194,6 @@ VARIABLE_MAP = {
 #: Fields a file must have (``unit`` may be absent from camelCase files, see the module docstring).
 REQUIRED = ("date", "region", "category", "meter", "unit", "quantity", "cost")
 
-#: Disk size of each managed-disk tier (Premium P, Standard SSD E, Standard HDD S). [GiB, as Azure states]
-DISK_TIER_GB = {**{f"P{k}": v for k, v in {1: 4, 2: 8, 3: 16, 4: 32, 6: 64, 10: 128, 15: 256, 20: 512,
-                                           30: 1024, 40: 2048, 50: 4096, 60: 8192, 70: 16384, 80: 32767}.items()},
-                **{f"E{k}": v for k, v in {1: 4, 2: 8, 3: 16, 4: 32, 6: 64, 10: 128, 15: 256, 20: 512,
-                                           30: 1024, 40: 2048, 50: 4096, 60: 8192, 70: 16384, 80: 32767}.items()},
-                **{f"S{k}": v for k, v in {4: 32, 6: 64, 10: 128, 15: 256, 20: 512, 30: 1024, 40: 2048,
-                                           50: 4096, 60: 8192, 70: 16384, 80: 32767}.items()}}
 #: Memory of Azure Cache for Redis tiers (CCF ``CACHE_MEMORY_GB``, ``ConsumptionTypes.ts``). [GB]
 CACHE_MEMORY_GB = {"C0": 0.25, "C1": 1, "C2": 2.5, "C3": 6, "C4": 13, "C5": 26, "C6": 53,
                    "P1": 6, "P2": 13, "P3": 26, "P4": 53, "P5": 120}
@@ -209,34 +204,7 @@ _NO_MODEL_SERVICES = re.compile(r"^(?:Azure Bastion|Bastion|Load Balancer|VPN Ga
                                 r"Virtual Machines Licenses|Azure DNS|Key Vault)$", re.I)
 _NO_MODEL_METERS = re.compile(r"Server - Free|Requests?\b|Custom Domain|Uptime SLA|Operations|Transactions",
                               re.I)
-_TIER = re.compile(r"\b([PES]\d{1,2})\b")
 _CACHE = re.compile(r"\b([CP]\d)\b.*Cache", re.I)
-
-#: Units of measure inferred for usage rows that have none: (meter category pattern, meter name pattern,
-#: unit, certain).  ``certain`` is False where the unit is Azure's usual one for the meter but not stated by
-#: the row; such rows say so in their note.  Hours (VMs, App Service, vCores, caches) and GB-seconds are
-#: not inferred: their pack sizes vary (module docstring).
-UNIT_INFERENCE = (
-    (r"", r"Data Transfer Out \(GB\)$", "1 GB", True),
-    (r"^Bandwidth$", r"Data Transfer Out(?: - Free)?$", "1 GB", False),
-    (r"^Storage$", r"^[PES]\d{1,2}(?: (?:LRS|ZRS))? Disks?$", "1/Month", False),
-)
-_HOURS_METERS = re.compile(r"^(?:Virtual Machines|Azure App Service|App Service|Redis Cache|Azure Cache for Redis)$|"
-                           r"\bvCore\b", re.I)
-NO_UNIT = "no unit of measure"
-
-
-def _infer_unit(category: pd.Series, meter: pd.Series) -> tuple[pd.Series, np.ndarray]:
-    """Unit of measure from the meter (:data:`UNIT_INFERENCE`, first match) and whether it is certain."""
-    unit = pd.Series(None, index=meter.index, dtype=object)
-    certain = np.zeros(len(meter), dtype=bool)
-    for cat_pattern, meter_pattern, u, sure in UNIT_INFERENCE:
-        hit = (unit.isna() & category.str.contains(cat_pattern, regex=True)
-               & meter.str.contains(meter_pattern, regex=True)).to_numpy()
-        unit[hit] = u
-        certain[hit] = sure
-    return unit, certain
-
 
 def _size_from_meter(meter: pd.Series) -> pd.Series:
     """ARM VM size from a meter name: ``D2 v3/D2s v3`` -> ``Standard_D2_v3`` (first size of the meter)."""
@@ -255,13 +223,13 @@ def azure_rules(keys: pd.DataFrame) -> pd.DataFrame:
         ``unit``, ``vm_size``, ``vcpus``, and optionally ``unit_from``
         (``"meter"`` where the reader took the unit from other rows of the
         same meter).  A missing unit is inferred from the meter where
-        :data:`UNIT_INFERENCE` allows it; otherwise a usage row without unit
-        is unattributed (``no unit of measure``).
+        :data:`carbonlab.io._azure_units.UNIT_INFERENCE` allows it; otherwise a
+        usage row without unit is unattributed (``no unit of measure``).
 
     Returns
     -------
     pandas.DataFrame
-        A class table (:data:`carbonlab.io.classify.CLASS_COLUMNS`).
+        A class table (:data:`carbonlab.io._chunks.CLASS_COLUMNS`).
 
     Examples
     --------
@@ -277,140 +245,132 @@ def azure_rules(keys: pd.DataFrame) -> pd.DataFrame:
     no unit of measure (hours billed in packs of 1, 10 or 100 hours)
     unit from the meter name: 1 GB
     """
-    cls = classify.class_table(len(keys), keys.index)
+    cls = _chunks.class_table(len(keys), keys.index)
     cat = keys["category"].fillna("").astype(str)
     meter = keys["meter"].fillna("").astype(str)
     text = (keys["subcategory"].fillna("").astype(str) + " " + meter).str.strip()
     given = keys["unit"].where(keys["unit"].fillna("").astype(str).str.strip() != "", None)
     missing = given.isna().to_numpy()
-    from_meter, certain = _infer_unit(cat, meter)
+    from_meter, certain = _azure_units.infer_unit(cat, meter)
     inferred = missing & from_meter.notna().to_numpy()
     unit_of = given.where(~missing, from_meter)
     pack, base = classify.parse_pack(unit_of)
     base = base.str.lower().str.replace(r"\s+", " ", regex=True).str.strip()
-    charge = keys["charge_type"].fillna("Usage").astype(str).replace("", "Usage")
     cls["unit"] = unit_of
+    live = _usage_lines(cls, keys["charge_type"], cat, meter, text, unit_of, pack)
+    hours = base.isin(["hour", "hours"]).to_numpy()
+    vm = _virtual_machines(cls, live & hours, keys, cat, meter, pack)
+    _other_hours(cls, live & hours & ~vm, meter, text, pack, (cat == "Virtual Machines").to_numpy())
+    secs = base.isin(["second", "seconds"]).to_numpy()
+    _durations(cls, live & (hours | secs), text, pack, secs)
+    month = _months(cls, live, base, text, pack)
+    classify.set_storage_class(cls, text, cat)
+    data = base.isin(["gb", "tb", "gib"]).to_numpy()
+    _data(cls, live & data, base, text, pack)
+    gb_time = _memory_time(cls, live, base, pack)
+    done = hours | month | data | gb_time
+    _chunks.assign(cls, live & ~done, note="unit not modelled: " + unit_of.fillna("none").astype(str))
+    cls["replication"] = classify.replication_factor(pd.Series("azure", index=keys.index), cat, meter)
+    _azure_units.unit_notes(cls, keys, no_unit=live & missing & ~inferred, inferred=inferred, certain=certain,
+                            from_meter=from_meter, unit_of=unit_of)
+    return _chunks.finish(cls, unit_of, note="no physical model for this usage type")
+
+
+def _usage_lines(cls, charge_type, cat, meter, text, unit_of, pack) -> np.ndarray:
+    """Usage lines that are no licence or rule charge, have a physical model, no note of the shared rules
+    (:func:`carbonlab.io.classify.line_notes`) and a pack size above 0; the others get their note."""
+    charge = charge_type.fillna("Usage").astype(str).replace("", "Usage")
     usage = (charge.str.lower() == "usage").to_numpy()
-    cls.loc[~usage, "note"] = "not usage (" + charge[~usage] + ")"
+    _chunks.assign(cls, ~usage, note="not usage (" + charge + ")")
     unsupported = meter.str.contains(_UNSUPPORTED).to_numpy()
-    cls.loc[usage & unsupported, "note"] = "excluded: licence or rules charge, no hardware (CCF skips it)"
+    _chunks.assign(cls, usage & unsupported, note="excluded: licence or rules charge, no hardware (CCF skips it)")
     live = usage & ~unsupported
     no_model = (cat.str.contains(_NO_MODEL_SERVICES) | meter.str.contains(_NO_MODEL_METERS)).to_numpy()
-    cls.loc[live & no_model, "note"] = "no physical model for this usage type"
+    _chunks.assign(cls, live & no_model, note="no physical model for this usage type")
     live &= ~no_model
     notes = classify.line_notes(text, cat, unit_of)     # the rules every reader shares (IPs, operations, ...)
-    cls.loc[live & (notes != ""), "note"] = notes[live & (notes != "")]
+    _chunks.assign(cls, live & (notes != ""), note=notes)
     live &= notes == ""
     # a pack of 0 ("0 Hours") would make every quantity zero: the unit is broken, not the usage
     empty_pack = live & ~(pack > 0)
-    cls.loc[empty_pack, "note"] = "unit of measure with a pack size of 0 or less: " + unit_of.fillna("").astype(str)[
-        empty_pack]
-    live &= ~empty_pack
+    _chunks.assign(cls, empty_pack, note="unit of measure with a pack size of 0 or less: "
+                                         + unit_of.fillna("").astype(str))
+    return live & ~empty_pack
 
-    hours = base.isin(["hour", "hours"]).to_numpy()
+
+def _virtual_machines(cls, hours, keys, cat, meter, pack) -> np.ndarray:
+    """VM hours: vCPU-hours of the VM size (AdditionalInfo, else the meter name), GPU-hours; the keys placed."""
     vm = (cat == "Virtual Machines").to_numpy()
     size = keys["vm_size"].where(keys["vm_size"].notna(), _size_from_meter(meter).where(vm, None))
     attrs = classify.instance_attributes(pd.Series("azure", index=keys.index), size)
-    known = attrs["known"].to_numpy()
-    vcpus = np.where(known, attrs["vcpu"].to_numpy(),
+    vcpus = np.where(attrs["known"].to_numpy(), attrs["vcpu"].to_numpy(),
                      pd.to_numeric(keys["vcpus"], errors="coerce").to_numpy(dtype=float))
-    m = live & hours & (vm | keys["vm_size"].notna().to_numpy()) & np.isfinite(vcpus) & (vcpus > 0)
-    cls.loc[m, "kind"] = "compute"
-    cls.loc[m, "unit"] = "vCPU-h"
-    cls.loc[m, "factor"] = pack[m] * vcpus[m]
-    cls.loc[m, "instance_type"] = size[m]
-    cls.loc[m, "utilization"] = attrs["burstable_baseline"].to_numpy()[m]
-    cls.loc[m, "gpu_factor"] = pack[m] * attrs["gpu_count"].to_numpy()[m]
-    rest = live & hours & ~m
-    cores = classify.vcores(text)          # "4 vCore": four vCPU-hours per hour (one rule with FOCUS)
+    m = hours & (vm | keys["vm_size"].notna().to_numpy()) & np.isfinite(vcpus) & (vcpus > 0)
+    _chunks.assign(cls, m, kind="compute", unit="vCPU-h", factor=pack * vcpus, instance_type=size,
+                   utilization=attrs["burstable_baseline"].to_numpy(), gpu_factor=pack * attrs["gpu_count"].to_numpy())
+    return m
+
+
+def _other_hours(cls, rest, meter, text, pack, vm) -> None:
+    """Hours that are no VM size: vCore-hours (``4 vCore``: four vCPU-hours per hour, one rule with FOCUS),
+    Redis cache hours as memory of the tier's size; else a note."""
+    cores = classify.vcores(text)
     vcore = np.isfinite(cores)
     cache = meter.str.extract(_CACHE)[0].str.upper().map(CACHE_MEMORY_GB).to_numpy(dtype=float)
-    v = rest & vcore
-    cls.loc[v, "kind"] = "compute"
-    cls.loc[v, "unit"] = "vCPU-h"
-    cls.loc[v, "factor"] = pack[v] * cores[v]
+    _chunks.assign(cls, rest & vcore, kind="compute", unit="vCPU-h", factor=pack * cores)
     c = rest & ~vcore & np.isfinite(cache)
-    cls.loc[c, "kind"] = "memory"
-    cls.loc[c, "unit"] = "GB-h"
-    cls.loc[c, "factor"] = pack[c] * cache[c]
-    cls.loc[rest & ~vcore & ~np.isfinite(cache) & vm, "note"] = "hours of a VM size not in the instance table"
-    cls.loc[rest & ~vcore & ~np.isfinite(cache) & ~vm, "note"] = "hours of a service without a vCPU count"
-    # Container Instances bill vCPU and memory durations (hours or seconds of one vCPU / one GB), one rule with FOCUS
-    secs = base.isin(["second", "seconds"]).to_numpy()
-    duration = live & (hours | secs)
-    for pattern, kind, unit in ((classify.VCPU_DURATION, "compute", "vCPU"), (classify.MEMORY_DURATION, "memory",
-                                                                                  "GB")):
-        d = duration & text.str.contains(pattern).to_numpy()
-        cls.loc[d, "kind"] = kind
-        cls.loc[d, "unit"] = np.where(secs[d], f"{unit}-s", f"{unit}-h")
-        cls.loc[d, "factor"] = pack[d]
-        cls.loc[d, "note"] = ""
+    _chunks.assign(cls, c, kind="memory", unit="GB-h", factor=pack * cache)
+    other = rest & ~vcore & ~np.isfinite(cache)
+    _chunks.assign(cls, other & vm, note="hours of a VM size not in the instance table")
+    _chunks.assign(cls, other & ~vm, note="hours of a service without a vCPU count")
 
+
+def _durations(cls, duration, text, pack, secs) -> None:
+    """Container Instances' vCPU and memory durations (hours or seconds of one vCPU / one GB), one rule with
+    FOCUS."""
+    for pattern, kind, unit in ((classify.VCPU_DURATION, "compute", "vCPU"),
+                                (classify.MEMORY_DURATION, "memory", "GB")):
+        d = duration & text.str.contains(pattern).to_numpy()
+        _chunks.assign(cls, d, kind=kind, unit=np.where(secs, f"{unit}-s", f"{unit}-h"), factor=pack, note="")
+
+
+def _months(cls, live, base, text, pack) -> np.ndarray:
+    """GB- and TB-months, and managed-disk months of the meter's tier (sized in GiB), as storage GB-months."""
     month = base.str.contains(r"^(?:gb|tb|gib)?\s*/\s*month$|^(?:gb|tb)[- ]month", regex=True).to_numpy()
     per_gb = base.str.startswith(("gb", "gib")).to_numpy()
     per_tb = base.str.startswith("tb").to_numpy()
-    tier_gb = text.str.extract(_TIER)[0].map(DISK_TIER_GB).to_numpy(dtype=float)
+    tier_gb = classify.disk_tier_gb(text)
     m = live & month
-    g = m & per_gb
-    cls.loc[g, "kind"] = "storage"
-    cls.loc[g, "unit"] = "GB-Mo"
-    cls.loc[g, "factor"] = pack[g]
-    tb = m & per_tb
-    cls.loc[tb, "kind"] = "storage"
-    cls.loc[tb, "unit"] = "GB-Mo"
-    cls.loc[tb, "factor"] = pack[tb] * 1000.0
-    d = m & ~per_gb & ~per_tb & np.isfinite(tier_gb)
-    cls.loc[d, "kind"] = "storage"
-    cls.loc[d, "unit"] = "GB-Mo"
-    # tiers are sized in GiB (Azure's "GiB" disk sizes); GB-months in decimal GB
-    cls.loc[d, "factor"] = pack[d] * tier_gb[d] * 1.073741824
-    cls.loc[m & ~per_gb & ~per_tb & ~np.isfinite(tier_gb), "note"] = "monthly units without a capacity"
-    storage = (cls["kind"] == "storage").to_numpy()
-    sc, guessed = classify.storage_class(text, cat)
-    cls.loc[storage, "storage_class"] = sc[storage]
-    cls.loc[storage, "storage_class_guessed"] = guessed[storage]
+    _chunks.assign(cls, m & per_gb, kind="storage", unit="GB-Mo", factor=pack)
+    _chunks.assign(cls, m & per_tb, kind="storage", unit="GB-Mo", factor=pack * units.KILO)
+    d = m & ~per_gb & ~per_tb
+    _chunks.assign(cls, d & np.isfinite(tier_gb), kind="storage", unit="GB-Mo",
+                   factor=pack * tier_gb * units.GB_PER_GIB)
+    _chunks.assign(cls, d & ~np.isfinite(tier_gb), note="monthly units without a capacity")
+    return month
 
-    data = base.isin(["gb", "tb", "gib"]).to_numpy()
+
+def _data(cls, data, base, text, pack) -> None:
+    """GB, TB or GiB moved: network when it leaves a data centre (not "To Any", as in CCF)."""
     net = classify.is_network(text) & ~text.str.contains("To Any", case=False).to_numpy()
-    m = live & data & net
-    cls.loc[m, "kind"] = "network"
-    cls.loc[m, "unit"] = "GB"
-    cls.loc[m, "factor"] = pack[m] * np.where(base[m] == "tb", 1000.0, np.where(base[m] == "gib", 1.073741824,
-                                                                                   1.0))
-    cls.loc[live & data & ~net, "note"] = "data volume that is not transfer out of a data centre"
+    gb = np.where(base == "tb", units.KILO, np.where(base == "gib", units.GB_PER_GIB, 1.0))
+    _chunks.assign(cls, data & net, kind="network", unit="GB", factor=pack * gb)
+    _chunks.assign(cls, data & ~net, note="data volume that is not transfer out of a data centre")
+
+
+def _memory_time(cls, live, base, pack) -> np.ndarray:
+    """GB-seconds and GB-hours: memory (Functions, App Service)."""
     sec = base.str.contains(r"^gb[- ]?seconds?$", regex=True).to_numpy()
     hr = base.str.contains(r"^gb[- ]?hours?$", regex=True).to_numpy()
     for mask, unit in ((live & sec, "GB-s"), (live & hr, "GB-h")):
-        cls.loc[mask, "kind"] = "memory"
-        cls.loc[mask, "unit"] = unit
-        cls.loc[mask, "factor"] = pack[mask]
-    done = hours | month | data | sec | hr
-    cls.loc[live & ~done, "note"] = "unit not modelled: " + unit_of.fillna("none").astype(str)[live & ~done]
-    no_unit = live & missing & ~inferred
-    hours_meter = (cat.str.contains(_HOURS_METERS) | meter.str.contains(_HOURS_METERS)).to_numpy()
-    cls.loc[no_unit, "note"] = NO_UNIT
-    cls.loc[no_unit & hours_meter, "note"] = f"{NO_UNIT} (hours billed in packs of 1, 10 or 100 hours)"
-    cls["replication"] = classify.replication_factor(pd.Series("azure", index=keys.index), cat, meter)
-    unknown = (cls["kind"] == "unknown").to_numpy()
-    cls.loc[unknown, "unit"] = unit_of[unknown]
-    cls.loc[unknown, "factor"] = 1.0
-    cls.loc[unknown & (cls["note"] == "").to_numpy(), "note"] = "no physical model for this usage type"
-    # placed rows whose unit was not billed on the row say where it came from
-    placed = ~unknown & (cls["note"] == "").to_numpy()
-    m = placed & inferred & certain
-    cls.loc[m, "note"] = "unit from the meter name: " + from_meter[m]
-    m = placed & inferred & ~certain
-    cls.loc[m, "note"] = f"unit inferred from the meter name ({NO_UNIT}): " + from_meter[m]
-    if "unit_from" in keys:
-        m = placed & (keys["unit_from"] == "meter").to_numpy()
-        cls.loc[m, "note"] = "unit of measure from other rows of the same meter: " + unit_of[m].astype(str)
-    return cls
+        _chunks.assign(cls, mask, kind="memory", unit=unit, factor=pack)
+    return sec | hr
 
 
 _ENGLISH_IN_PARENS = re.compile(r"\(([^()]+)\)\s*$")
 
 
-def _english(column: str) -> str:
+def english_name(column: str) -> str:
     """The name a header stands for: the English name in parentheses of a localised header
     (``Menge (Quantity)`` -> ``Quantity``), the last part of a dotted JSON name
     (``properties.meterDetails.meterCategory`` -> ``meterCategory``), else the header itself."""
@@ -426,7 +386,7 @@ def _resolve(columns) -> dict[str, str]:
     exact = {c.lower(): c for c in reversed(columns)}
     english: dict[str, str] = {}
     for c in reversed(columns):
-        english[_english(c).lower()] = c
+        english[english_name(c).lower()] = c
     out = {}
     for key, aliases in VARIABLE_MAP.items():
         for table in (exact, english):
@@ -439,7 +399,7 @@ def _resolve(columns) -> dict[str, str]:
 
 def _camel_case(column: str | None) -> bool:
     """True for the Consumption API's / MCA's camelCase name ``meterCategory`` (not ``MeterCategory``)."""
-    return column is not None and _english(column) == "meterCategory"
+    return column is not None and english_name(column) == "meterCategory"
 
 
 def _missing(columns) -> list[str]:
@@ -498,10 +458,10 @@ def column_set(columns) -> str:
     """
     columns = [str(c) for c in columns]
     cols = _resolve(columns)
-    legacy_cost = _english(cols.get("cost", "")) in ("cost", "preTaxCost", "pretaxCost")
+    legacy_cost = english_name(cols.get("cost", "")) in ("cost", "preTaxCost", "pretaxCost")
     if _camel_case(cols.get("category")) and ("unit" not in cols or legacy_cost):
         return "legacy"
-    names = {_english(c) for c in columns}
+    names = {english_name(c) for c in columns}
     return "mca" if names & {"billingProfileId", "costInBillingCurrency", "meterCategory", "invoiceId"} else "ea"
 
 
@@ -525,29 +485,8 @@ def _additional_info(column) -> tuple[pa.Array, pa.Array]:
                                                                                pa.string())
 
 
-_DMY_DOT = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{2,4}(?:\s|$)")
-_DMY_SLASH = re.compile(r"^(1[3-9]|2\d|3[01])/(0?[1-9]|1[0-2])/\d{4}(?:\s|$)")
-_DECIMAL_COMMA = re.compile(r"^[-+]?\d{1,3}(?:[.\s\u00a0]?\d{3})*,\d+$")
-_RESAVED = "Azure writes the same format in every language; was the file re-saved by a spreadsheet with local settings?"
-
-
-def _locale_hint(value: str) -> str:
-    """What a value that cannot be parsed looks like, when it looks like a localised spreadsheet's."""
-    if _DMY_DOT.match(value):
-        return f" (a day.month.year date: {_RESAVED})"
-    if _DMY_SLASH.match(value):
-        return f" (a day/month/year date: {_RESAVED})"
-    if _DECIMAL_COMMA.match(value):
-        return f" (a decimal comma or a thousands separator: {_RESAVED})"
-    return ""
-
-
-_UNPARSED = re.compile(r"cannot parse '(.*)' as")
-
-
 class _AzureReader:
     DAY_NS = 86_400_000_000_000
-    METER = ("category", "subcategory", "meter")
 
     def __init__(self, path, *, lenient: bool):
         self.path = Path(path)
@@ -565,126 +504,41 @@ class _AzureReader:
                     "unit column)" if missing == ["unit"] else "")
             raise ValueError(f"{self.name}: not an Azure cost details export, missing column(s) "
                              f"{[VARIABLE_MAP[k][0] for k in missing]}{hint}")
-        self.keys = classify.KeyTable(azure_rules, ["charge_type", "category", "subcategory", "meter", "unit",
-                                                    "vm_size", "vcpus", "unit_from"])
-        self._meter_units: dict[tuple, str | None] | None = None
+        self.keys = _chunks.KeyTable(azure_rules, ["charge_type", "category", "subcategory", "meter", "unit",
+                                                   "vm_size", "vcpus", "unit_from"])
+        self.meter_units = _azure_units.MeterUnits(self.path, self.cols)
+        self.batch_rows = tabular.BATCH_ROWS
 
     def _col(self, t: pa.Table, key: str):
-        c = self.cols.get(key)
-        return t.column(c) if c is not None and c in t.column_names else pa.nulls(t.num_rows, pa.string())
+        return tabular.column(t, self.cols.get(key))
 
     def chunks(self, batch_rows: int = tabular.BATCH_ROWS) -> Iterator[pd.DataFrame]:
-        first = 1
-        for t, _ in tabular.iter_tables(self.path, list(self.cols.values()), batch_rows=batch_rows, prefetch=False,
-                                        numeric=[self.cols[k] for k in ("quantity", "cost") if k in self.cols]):
-            yield self._chunk(t, first, batch_rows)
-            first += t.num_rows
+        self.batch_rows = batch_rows
+        return tabular.chunks(self.path, list(self.cols.values()), self._chunk, batch_rows=batch_rows,
+                              numeric=[self.cols[k] for k in ("quantity", "cost")])
 
-    def _parse(self, fn, t: pa.Table, key: str, args: dict):
-        """``fn`` (:func:`tabular.times` or :func:`tabular.numbers`) on a column, saying what a value that
-        cannot be parsed looks like.  A localised format (day-first date, decimal comma) is a property of the
-        column, not of a row: it raises even when lenient, since the column's other values cannot be trusted
-        (``05.01.2025``, ``1.234``)."""
-        column = self._col(t, key)
-        try:
-            values, bad = fn(column, column_name=self.cols[key], **args)
-        except tabular.ParseError as e:
-            m = _UNPARSED.search(str(e))
-            hint = _locale_hint(m.group(1)) if m else ""
-            if not hint:
-                raise
-            raise tabular.ParseError(f"{e}{hint}") from None
-        if bad.any():
-            raw = tabular.strings(column)
-            hints: dict[str, str] = {}
-            for i in np.flatnonzero(bad):
-                value = str(raw[i]).strip()
-                hint = hints.setdefault(value, _locale_hint(value))
-                if hint:
-                    what = "a date-time" if fn is tabular.times else "a number"
-                    raise tabular.ParseError(f"{self.name}: row {args['first_row'] + i}, column {self.cols[key]}: "
-                                             f"cannot parse {raw[i]!r} as {what}{hint}")
-        return values, bad
-
-    # -- units of rows without one ------------------------------------------
-    @staticmethod
-    def _blank(unit: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
-        c, cats = unit
-        empty = np.array([str(x).strip() == "" for x in cats] + [True], dtype=bool)
-        return empty[c]                                               # code -1 (missing) -> last -> True
-
-    def _units_by_meter(self, batch_rows: int) -> dict[tuple, str | None]:
-        """Unit of each meter (category, subcategory, name) over the whole file; None if it has several."""
-        if self._meter_units is None:
-            seen: dict[tuple, set] = {}
-            cols = [self.cols[k] for k in (*self.METER, "unit") if k in self.cols]
-            for t, _ in tabular.iter_tables(self.path, cols, batch_rows=batch_rows, prefetch=False):
-                unit = tabular.codes(self._col(t, "unit"))
-                ok = ~self._blank(unit)
-                coded = [tabular.codes(self._col(t, k)) for k in self.METER] + [unit]
-                for meter_key, u in self._distinct(coded, ok):
-                    seen.setdefault(meter_key, set()).add(u)
-            self._meter_units = {k: (next(iter(v)) if len(v) == 1 else None) for k, v in seen.items()}
-        return self._meter_units
-
-    @staticmethod
-    def _distinct(coded: list[tuple[np.ndarray, np.ndarray]], rows: np.ndarray):
-        """Distinct (meter, unit) value tuples of the selected rows: [((category, subcategory, name), unit)]."""
-        idx = np.flatnonzero(rows)
-        if not len(idx):
-            return []
-        stacked = np.stack([c[idx] for c, _ in coded], axis=1)
-        uniq = np.unique(stacked, axis=0)
-        values = [tuple(None if i < 0 else cats[i] for i, (_, cats) in zip(row, coded)) for row in uniq]
-        return [(v[:-1], v[-1]) for v in values]
-
-    def _fill_units(self, coded_meter, unit, batch_rows: int):
-        """Unit codes with the units of empty cells taken from other rows of the same meter, and a
-        (codes, categories) column ``unit_from`` (``meter`` where filled)."""
-        n = len(unit[0])
-        none = (np.full(n, -1, dtype=np.int64), np.array([], dtype=object))
-        blank = self._blank(unit)
-        if "unit" not in self.cols or not blank.any():
-            return unit, none
-        units = self._units_by_meter(batch_rows)
-        idx = np.flatnonzero(blank)
-        stacked = np.stack([c[idx] for c, _ in coded_meter], axis=1)
-        uniq, inv = np.unique(stacked, axis=0, return_inverse=True)
-        found = [units.get(tuple(None if i < 0 else cats[i] for i, (_, cats) in zip(row, coded_meter)))
-                 for row in uniq]
-        c, cats = unit
-        cats = list(cats)
-        where = {u: i for i, u in enumerate(cats)}
-        fill = np.array([-1 if u is None else where.setdefault(u, len(where)) for u in found], dtype=np.int64)
-        cats = list(where)
-        new = c.copy()
-        new[idx] = np.where(fill[inv.ravel()] >= 0, fill[inv.ravel()], c[idx])
-        src = np.full(n, -1, dtype=np.int64)
-        src[idx[fill[inv.ravel()] >= 0]] = 0
-        return (new, np.asarray(cats, dtype=object)), (src, np.array(["meter"], dtype=object))
-
-    def _chunk(self, t: pa.Table, first: int, batch_rows: int = tabular.BATCH_ROWS) -> pd.DataFrame:
-        args = dict(name=self.name, first_row=first, lenient=self.lenient)
-        start, bad_d = self._parse(tabular.times, t, "date", args)
+    def _chunk(self, t: pa.Table, first: int, fetch=None) -> pd.DataFrame:
+        times, numbers = (functools.partial(_azure_units.localised, f) for f in (tabular.times, tabular.numbers))
+        c = self.cols
+        (start, qty, cost), bad = tabular.parse_columns(
+            t, [(times, c["date"]), (numbers, c["quantity"]), (numbers, c["cost"])],
+            name=self.name, first_row=first, lenient=self.lenient)
         start = np.where(start == tabular.NAT, tabular.NAT, start - start % self.DAY_NS)
         end = np.where(start == tabular.NAT, tabular.NAT, start + self.DAY_NS)
-        qty, bad_q = self._parse(tabular.numbers, t, "quantity", args)
-        cost, bad_c = self._parse(tabular.numbers, t, "cost", args)
         size, vcpus = _additional_info(self._col(t, "additional_info"))
-        meter = [tabular.codes(self._col(t, k)) for k in self.METER]
-        unit, unit_from = self._fill_units(meter, tabular.codes(self._col(t, "unit")), batch_rows)
+        meter = [tabular.codes(self._col(t, k)) for k in _azure_units.MeterUnits.METER]
+        unit, unit_from = self.meter_units.fill(meter, tabular.codes(self._col(t, "unit")), self.batch_rows)
         coded = [tabular.codes(self._col(t, "charge_type")), *meter, unit, tabular.codes(size), tabular.codes(vcpus),
                  unit_from]
         key = self.keys.lookup(coded)
         rc, ru = tabular.codes(self._col(t, "region"))
-        region = tabular.unique_categories(rc, classify.normalise_azure_region(pd.Series(ru, dtype=object))
-                                            .to_numpy(dtype=object))
-        bad = bad_d | bad_q | bad_c
-        return classify.usage_chunk(self.keys.classes, key, start_ns=start, end_ns=end, quantity=qty, cost=cost,
-                                    provider="azure", region=region, service=coded[1],
-                                    account=tabular.codes(self._col(t, "account")), source_file=self.name,
-                                    first_row=first, bad=bad if bad.any() else None, raw_unit=unit,
-                                    currency=tabular.codes(self._col(t, "currency")))
+        region = tabular.unique_categories(rc, _providers.normalise_azure_region(pd.Series(ru, dtype=object))
+                                           .to_numpy(dtype=object))
+        return _chunks.usage_chunk(self.keys.classes, key, start_ns=start, end_ns=end, quantity=qty, cost=cost,
+                                   provider="azure", region=region, service=coded[1],
+                                   account=tabular.codes(self._col(t, "account")), source_file=self.name,
+                                   first_row=first, bad=bad, raw_unit=unit,
+                                   currency=tabular.codes(self._col(t, "currency")))
 
 
 def iter_azure_costs(path, *, lenient: bool = False,
@@ -720,4 +574,4 @@ def read_azure_costs(path, *, lenient: bool = False) -> pd.DataFrame:
         named, and what a localised value looks like).
     """
     reader = _AzureReader(path, lenient=lenient)
-    return classify.concat_chunks(list(reader.chunks()), reader.name, f"azure_costs_{reader.column_set}")
+    return _chunks.concat_chunks(list(reader.chunks()), reader.name, f"azure_costs_{reader.column_set}")

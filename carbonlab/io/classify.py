@@ -28,15 +28,12 @@ right (CCF.md §3, §4, §8) and state where carbonlab differs:
 
 How the readers use this module
 -------------------------------
-Rules run once per *distinct key* of a file (usage type, unit, service,
-instance type, ...), never per row: :class:`KeyTable` factorises a batch's key
-columns, classifies the keys it has not seen yet and returns, per row, the
-index of its class.  :func:`usage_chunk` then builds the UsageTable rows of the
-batch from the classes and the row values (times, quantities, costs), with
-every quantity in its kind's canonical unit (:data:`carbonlab.core.units.CANONICAL`:
-vCPU-h, GPU-h, GB-h of memory, TB-h of storage, GB of network; decimal
-prefixes, binary units converted exactly; GB-months with the real days of the
-row's month).  Unattributed rows keep the quantity and unit as billed.
+Each reader's ``*_rules`` function classifies the distinct keys of a file
+(:class:`carbonlab.io._chunks.KeyTable`) into a class table
+(:func:`carbonlab.io._chunks.class_table`) with the rules of this module;
+:func:`carbonlab.io._chunks.usage_chunk` then turns the classes into UsageTable
+rows in each kind's canonical unit.  Service and region names are in
+:mod:`carbonlab.io._providers`.
 
 Credits, refunds and negative quantities
 ----------------------------------------
@@ -59,7 +56,6 @@ import numpy as np
 import pandas as pd
 
 from carbonlab import datasets
-from carbonlab.core import units
 from carbonlab.datasets.hardware import instance_key, instances
 
 #: Processor of ARM (arm64) Lambda functions, as CCF maps them (``getComputeProcessors`` in
@@ -119,16 +115,12 @@ _SSD_SERVICES = re.compile(r"dynamodb|documentdb|neptune|opensearch|elasticsearc
                            r"amazondocdb|amazones\b|amazonefs|amazonfsx|amazonneptune|amazonmq|fsx", re.I)
 _MAGNETIC_WORDS = re.compile(r"magnetic|\brds:(?:multi-az-)?storageusage\b", re.I)
 
-# --- usage types every reader treats alike -------------------------------------
 #: Managed-disk size of each Azure tier (Premium SSD P, Standard SSD E, Standard HDD S), as Microsoft states it
 #: ("Azure managed disk types", https://learn.microsoft.com/azure/virtual-machines/disks-types, accessed
-#: 2026-11-22). [GiB]
-DISK_TIER_GB = {**{f"P{k}": v for k, v in {1: 4, 2: 8, 3: 16, 4: 32, 6: 64, 10: 128, 15: 256, 20: 512,
-                                           30: 1024, 40: 2048, 50: 4096, 60: 8192, 70: 16384, 80: 32767}.items()},
-                **{f"E{k}": v for k, v in {1: 4, 2: 8, 3: 16, 4: 32, 6: 64, 10: 128, 15: 256, 20: 512,
-                                           30: 1024, 40: 2048, 50: 4096, 60: 8192, 70: 16384, 80: 32767}.items()},
-                **{f"S{k}": v for k, v in {4: 32, 6: 64, 10: 128, 15: 256, 20: 512, 30: 1024, 40: 2048,
-                                           50: 4096, 60: 8192, 70: 16384, 80: 32767}.items()}}
+#: 2026-11-22); the three families share the sizes of their numbers, Standard HDD from S4. [GiB]
+_TIER_SIZES = {1: 4, 2: 8, 3: 16, 4: 32, 6: 64, 10: 128, 15: 256, 20: 512, 30: 1024, 40: 2048, 50: 4096,
+               60: 8192, 70: 16384, 80: 32767}
+DISK_TIER_GB = {f"{family}{k}": v for family in "PES" for k, v in _TIER_SIZES.items() if family != "S" or k >= 4}
 _TIER = re.compile(r"\b([PES]\d{1,2})\b")
 
 
@@ -198,6 +190,7 @@ def sku_instance_type(details: pd.Series) -> pd.Series:
     return pd.Series(out, index=details.index, dtype=object)
 
 
+# --- usage types every reader treats alike -------------------------------------
 #: Usage types and meters with no physical model (CCF's ``UNKNOWN_USAGE_TYPES`` where they apply, and the
 #: same words in FOCUS ``x_UsageType``/``SkuMeter``): NAT gateways, load balancers (``LCUUsage``),
 #: cluster fees, query scans, requests, IP addresses, DNS.  They are unattributed, estimable by the cost ratio.
@@ -289,20 +282,13 @@ def replication_factor(provider: pd.Series, service: pd.Series, usage_type: pd.S
     return np.array([factors[k] for k in zip(keys["p"], keys["s"], keys["u"])], dtype=float)
 
 
-#: Provider service names (FOCUS ``ServiceName``, Azure meter categories) -> CCF's service codes,
-#: the keys of the replication rules.
-SERVICE_CODES = {
-    "Amazon Elastic Compute Cloud": "AmazonEC2", "Amazon Simple Storage Service": "AmazonS3",
-    "Amazon Relational Database Service": "AmazonRDS", "AWS Lambda": "AWSLambda",
-    "Amazon DynamoDB": "AmazonDynamoDB", "Amazon Elastic File System": "AmazonEFS",
-    "Amazon DocumentDB (with MongoDB compatibility)": "AmazonDocDB", "Amazon ElastiCache": "AmazonElastiCache",
-    "Amazon Elastic Container Registry": "AmazonECR", "AWS Data Transfer": "AWSDataTransfer",
-    "Compute Engine": "Compute Engine", "Cloud Storage": "Cloud Storage", "Cloud SQL": "Cloud SQL",
-    "Kubernetes Engine": "Kubernetes Engine", "Cloud Filestore": "Cloud Filestore",
-    "Virtual Machines": "Virtual Machines", "Storage": "Storage", "SQL Database": "SQL Database",
-    "Azure Cosmos DB": "Azure Cosmos DB", "Azure Database for MySQL": "Azure Database for MySQL",
-    "Redis Cache": "Redis Cache",
-}
+def set_storage_class(classes: pd.DataFrame, text: pd.Series, service: pd.Series | None = None) -> None:
+    """Fill ``storage_class`` and ``storage_class_guessed`` of a class table's storage keys
+    (:func:`storage_class` of their usage type or meter and service)."""
+    storage = (classes["kind"] == "storage").to_numpy()
+    sc, guessed = storage_class(text, service)
+    classes.loc[storage, "storage_class"] = sc[storage]
+    classes.loc[storage, "storage_class_guessed"] = guessed[storage]
 
 
 def storage_class(text: pd.Series, service: pd.Series | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -331,25 +317,10 @@ def storage_class(text: pd.Series, service: pd.Series | None = None) -> tuple[np
     return cls, ~(hdd | ssd)
 
 
-#: AWS product codes (CUR ``line_item_product_code``) -> product names (FOCUS ``ServiceName``,
-#: CUR ``product/ProductName``), so that every AWS reader names a service the same way.
-AWS_SERVICE_NAMES = {code: name for name, code in SERVICE_CODES.items() if code.startswith(("Amazon", "AWS"))}
-AWS_SERVICE_NAMES.update({
-    "AmazonVPC": "Amazon Virtual Private Cloud", "AmazonCloudFront": "Amazon CloudFront",
-    "AmazonCloudWatch": "AmazonCloudWatch", "AmazonEKS": "Amazon Elastic Container Service for Kubernetes",
-    "AmazonECS": "Amazon Elastic Container Service", "AmazonRedshift": "Amazon Redshift",
-    "AmazonES": "Amazon OpenSearch Service", "AmazonSageMaker": "Amazon SageMaker", "AWSGlue": "AWS Glue",
-    "AmazonKinesis": "Amazon Kinesis", "AmazonSNS": "Amazon Simple Notification Service",
-    "AWSQueueService": "Amazon Simple Queue Service", "AmazonRoute53": "Amazon Route 53",
-    "AmazonMSK": "Amazon Managed Streaming for Apache Kafka", "AmazonNeptune": "Amazon Neptune",
-    "AmazonFSx": "Amazon FSx", "AWSBackup": "AWS Backup", "AmazonAthena": "Amazon Athena",
-    "AWSDeveloperSupport": "AWS Support (Developer)", "AWSBusinessSupport": "AWS Support (Business)",
-    "AWSSupportEnterprise": "AWS Support (Enterprise)", "AWSCostExplorer": "AWS Cost Explorer",
-})
-
 _DB_PREFIX = re.compile(r"^(?:db|cache|kafka|ml)\.", re.I)
 _SEARCH_SUFFIX = re.compile(r"\.(?:search|elasticsearch)$", re.I)
-_INBOUND_WORDS = re.compile(r"transfer[ -]in\b|-in-bytes|ingress|inbound|\bin from\b", re.I)
+#: Words of inbound transfer (not counted as network: the bytes are counted where they leave).
+INBOUND_WORDS = re.compile(r"transfer[ -]in\b|-in-bytes|ingress|inbound|\bin from\b", re.I)
 
 
 def normalise_instance_type(types: pd.Series) -> pd.Series:
@@ -420,7 +391,7 @@ def is_network(text: pd.Series) -> np.ndarray:
     transfer does not.
     """
     t = text.fillna("").astype(str)
-    return (t.str.contains(_NETWORK_WORDS) & ~t.str.contains(_INBOUND_WORDS)).to_numpy(dtype=bool)
+    return (t.str.contains(_NETWORK_WORDS) & ~t.str.contains(INBOUND_WORDS)).to_numpy(dtype=bool)
 
 
 def is_memory(text: pd.Series) -> np.ndarray:
@@ -460,282 +431,3 @@ def estimable(reason) -> np.ndarray:
     """True where an unattributed reason may be priced by the cost-ratio estimate."""
     r = pd.Series(np.asarray(reason, dtype=object)).fillna("").astype(str)
     return ~r.str.startswith(NOT_ESTIMABLE).to_numpy(dtype=bool)
-
-
-# --- per-key classes -> per-row UsageTable chunks ------------------------------
-#: Columns of a class table (one row per distinct key of a file).
-CLASS_COLUMNS = {"kind": "unknown", "unit": None, "factor": 1.0, "instance_type": None, "storage_class": None,
-                 "storage_class_guessed": False, "replication": 1.0, "utilization": np.nan,
-                 "gpu_factor": 0.0, "note": ""}
-
-
-def class_table(n: int, index=None) -> pd.DataFrame:
-    """An empty class table of ``n`` keys (every key ``unknown``) for rules to fill in."""
-    idx = pd.RangeIndex(n) if index is None else index
-    return pd.DataFrame({c: pd.Series([v] * n, index=idx, dtype=object if isinstance(v, str) or v is None
-                                      else type(v)) for c, v in CLASS_COLUMNS.items()})
-
-
-class KeyTable:
-    """Classes of the distinct keys of a file, built once per key across batches.
-
-    Parameters
-    ----------
-    rules : callable
-        ``rules(keys) -> classes``: a DataFrame of distinct keys (one column per
-        key column, strings or None) to a class table (:data:`CLASS_COLUMNS`)
-        on the same index.
-    columns : list of str
-        Names of the key columns, in order.
-    """
-
-    def __init__(self, rules, columns: list[str]):
-        self.rules = rules
-        self.columns = list(columns)
-        self._index: dict[tuple, int] = {}
-        self._frames: list[pd.DataFrame] = []
-        self._classes: pd.DataFrame | None = None
-
-    @property
-    def classes(self) -> pd.DataFrame:
-        """All classes so far, indexed 0..n-1 in the order keys were first seen."""
-        if self._classes is None or len(self._classes) != len(self._index):
-            self._classes = (pd.concat(self._frames, ignore_index=True) if self._frames
-                             else class_table(0))
-        return self._classes
-
-    def lookup(self, coded: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
-        """Class index of each row from its key columns given as (codes, categories) pairs."""
-        n = len(coded[0][0])
-        key = np.zeros(n, dtype=np.int64)
-        radix = 1
-        for c, cats in coded:
-            size = len(cats) + 1
-            if radix * size > 2**62:
-                key, uniq = pd.factorize(key)
-                key = key.astype(np.int64)
-                radix = len(uniq)
-            key = key * size + (c + 1)
-            radix *= size
-        inv, uniq = pd.factorize(key, sort=False)
-        # decode each distinct key back to its strings
-        rem = np.asarray(uniq, dtype=np.int64)
-        parts = []
-        for c, cats in reversed(coded):
-            size = len(cats) + 1
-            parts.append(rem % size - 1)
-            rem = rem // size
-        parts.reverse()
-        tuples = list(zip(*[[None if i < 0 else cats[i] for i in p] for p, (_, cats) in zip(parts, coded)]))
-        new = [t for t in dict.fromkeys(tuples) if t not in self._index]
-        if new:
-            keys = pd.DataFrame(new, columns=self.columns)
-            classes = self.rules(keys)
-            missing = set(CLASS_COLUMNS) - set(classes.columns)
-            if missing:
-                raise RuntimeError(f"classification rules did not fill {sorted(missing)}")
-            start = len(self._index)
-            for i, t in enumerate(new):
-                self._index[t] = start + i
-            self._frames.append(classes[list(CLASS_COLUMNS)].reset_index(drop=True))
-        class_of_uniq = np.fromiter((self._index[t] for t in tuples), dtype=np.int64, count=len(tuples))
-        return class_of_uniq[inv]
-
-
-def _cat(codes: np.ndarray, categories) -> pd.Categorical:
-    return pd.Categorical.from_codes(codes, categories=pd.Index(list(categories), dtype=object), validate=False)
-
-
-def _factor(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    c, u = pd.factorize(values.astype(object), use_na_sentinel=True)
-    return c.astype(np.int64), np.asarray(u, dtype=object)
-
-
-def _as_cat(value, n: int) -> pd.Categorical:
-    """A per-row string column from a (codes, categories) pair, an array, or one value."""
-    if isinstance(value, tuple):
-        return _cat(*value)
-    if value is None or isinstance(value, str):
-        return _cat(np.zeros(n, dtype=np.int64) if value is not None else np.full(n, -1, dtype=np.int64),
-                    [value] if value is not None else [])
-    c, u = _factor(pd.Series(np.asarray(value, dtype=object)))
-    return _cat(c, u)
-
-
-def _datetimes(ns: np.ndarray) -> pd.DatetimeIndex:
-    return pd.DatetimeIndex(np.asarray(ns, dtype=np.int64).view("M8[ns]")).tz_localize("UTC")
-
-
-def _days_in_month(ns: np.ndarray) -> np.ndarray:
-    m = np.asarray(ns, dtype=np.int64).view("M8[ns]").astype("M8[M]")
-    return ((m + 1).astype("M8[D]") - m.astype("M8[D]")).astype(np.int64).astype(float)
-
-
-def _canonical(classes: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, pd.Series]:
-    """Per class: exact factor to the kind's canonical unit, whether the unit is month-based (GB-Mo:
-    x 24 x days of the row's month), and the canonical unit.  A unit that cannot measure its kind is
-    kept as it is (the cube then reports it as ``unit not convertible``)."""
-    factor = np.ones(len(classes))
-    month = np.zeros(len(classes), dtype=bool)
-    out = classes["unit"].astype(object).copy()
-    for i, (k, u) in enumerate(zip(classes["kind"], classes["unit"])):
-        if k not in units.CANONICAL or u is None or (isinstance(u, float) and np.isnan(u)):
-            continue
-        if u == "GB-Mo" and k in ("storage", "memory"):
-            factor[i] = 1.0 / units.CANONICAL[k][2]          # GB-Mo x 24 x days -> GB-h, then the kind's unit
-            month[i] = True
-        else:
-            try:
-                factor[i] = units.conversion_factor(u, k)
-            except ValueError:
-                continue
-        out.iloc[i] = units.CANONICAL[k][1]
-    return factor, month, out
-
-
-def usage_chunk(classes: pd.DataFrame, key: np.ndarray, *, start_ns: np.ndarray, end_ns: np.ndarray,
-                quantity: np.ndarray, cost: np.ndarray, provider, region, service, account,
-                source_file: str, first_row: int, bad: np.ndarray | None = None,
-                raw_unit=None, currency=None) -> pd.DataFrame:
-    """UsageTable rows of one batch, from the class of each row and its values.
-
-    Parameters
-    ----------
-    classes : pandas.DataFrame
-        Class table (:data:`CLASS_COLUMNS`), indexed 0..k-1.
-    key : numpy.ndarray of int
-        Class index of each row.
-    start_ns, end_ns : numpy.ndarray of int64
-        Period of each row, UTC nanoseconds.
-    quantity : numpy.ndarray of float
-        Quantity as billed, before the class factor.
-    cost : numpy.ndarray of float
-    provider, region, service, account
-        Per-row strings: a (codes, categories) pair, an array, or one string.
-    source_file : str
-    first_row : int
-        1-based data row of the batch's first row.
-    bad : numpy.ndarray of bool, optional
-        Rows with a value that could not be parsed (lenient reading): kind
-        ``unknown``, note ``unparseable value (lenient)``.
-    raw_unit : optional
-        Per-row units as billed, used for unknown rows (defaults to the class unit).
-    currency : optional
-        Per-row currency of ``cost`` (ISO 4217 code as the file writes it).
-
-    Returns
-    -------
-    pandas.DataFrame
-        UsageTable rows (categorical string columns) plus ``storage_class_guessed``;
-        GPU instances add one ``gpu`` row per line, with the same ``source_row``
-        and zero cost.
-    """
-    n = len(key)
-    kind_c, kind_u = _factor(classes["kind"])
-    kind = kind_c[key]
-    f = classes["factor"].to_numpy(dtype=float)[key]
-    unknown_kind = kind_u.tolist().index("unknown") if "unknown" in kind_u.tolist() else None
-    if unknown_kind is None:
-        kind_u = np.append(kind_u, "unknown")
-        unknown_kind = len(kind_u) - 1
-    note_c, note_u = _factor(classes["note"].fillna(""))
-    note = note_c[key]
-    if bad is not None and bad.any():
-        kind = np.where(bad, unknown_kind, kind)
-        note_u = np.append(note_u, "unparseable value (lenient)")
-        note = np.where(bad, len(note_u) - 1, note)
-    is_unknown = kind == unknown_kind
-    to_canonical, month, canonical_unit = _canonical(classes)
-    qty = quantity * f * to_canonical[key]
-    if month.any():
-        m = month[key]
-        qty[m] *= units.HOURS_PER_DAY * _days_in_month(start_ns[m])
-    qty = np.where(is_unknown, quantity, qty)
-    unit_c, unit_u = _factor(canonical_unit)
-    unit = unit_c[key]
-    if raw_unit is not None:
-        rc, ru = raw_unit if isinstance(raw_unit, tuple) else _factor(pd.Series(np.asarray(raw_unit, dtype=object)))
-        offset = len(unit_u)
-        unit_u = np.concatenate([unit_u, np.asarray(ru, dtype=object)])
-        unit = np.where(is_unknown, np.where(rc >= 0, rc + offset, -1), unit)
-        if len(set(unit_u.tolist())) != len(unit_u):  # the same unit as class and as billed
-            unit_u, remap = np.unique(unit_u.astype(str), return_inverse=True)
-            unit = np.where(unit >= 0, remap[np.clip(unit, 0, None)], -1)
-            unit_u = unit_u.astype(object)
-    it_c, it_u = _factor(classes["instance_type"])
-    sc_c, sc_u = _factor(classes["storage_class"])
-    table = pd.DataFrame({
-        "start": _datetimes(start_ns), "end": _datetimes(end_ns),
-        "account": _as_cat(account, n), "provider": _as_cat(provider, n), "region": _as_cat(region, n),
-        "service": _as_cat(service, n), "kind": _cat(kind, kind_u), "instance_type": _cat(it_c[key], it_u),
-        "quantity": qty, "unit": _cat(unit, unit_u), "storage_class": _cat(sc_c[key], sc_u),
-        "replication": classes["replication"].to_numpy(dtype=float)[key],
-        "utilization": classes["utilization"].to_numpy(dtype=float)[key],
-        "cost": cost, "currency": _as_cat(currency, n),
-        "source_file": _cat(np.zeros(n, dtype=np.int64), [source_file]),
-        "source_row": np.arange(first_row, first_row + n, dtype=np.int64),
-        "note": _cat(note, note_u),
-        "storage_class_guessed": classes["storage_class_guessed"].to_numpy(dtype=bool)[key] & ~is_unknown,
-    })
-    gpu = classes["gpu_factor"].to_numpy(dtype=float)[key]
-    g = (gpu > 0) & ~is_unknown
-    if g.any():
-        rows = table.loc[g].copy()
-        rows["kind"] = _cat(np.zeros(int(g.sum()), dtype=np.int64), ["gpu"])
-        rows["quantity"] = quantity[g] * gpu[g]
-        rows["unit"] = _cat(np.zeros(int(g.sum()), dtype=np.int64), ["GPU-h"])
-        rows["cost"] = 0.0
-        rows["utilization"] = np.nan
-        rows["storage_class_guessed"] = False
-        table = pd.concat([table, rows], ignore_index=True)
-    return table
-
-
-def concat_chunks(chunks: list[pd.DataFrame], name: str, source_format: str | None = None) -> pd.DataFrame:
-    """Join a file's chunks into one validated UsageTable (canonical dtypes).
-
-    ``source_format``, when given, is recorded in ``attrs["source_format"]``.
-    """
-    from carbonlab.core import schema
-
-    if not chunks:
-        table = schema.validate_usage_table(schema.empty_usage_table().assign(storage_class_guessed=False),
-                                            name=name)
-    else:
-        table = pd.concat(chunks, ignore_index=True) if len(chunks) > 1 else chunks[0]
-        for col in ("account", "provider", "region", "service", "kind", "instance_type", "unit", "storage_class",
-                    "currency", "source_file", "note"):
-            table[col] = table[col].astype(object)
-        table = schema.validate_usage_table(table, name=name)
-    if source_format is not None:
-        table.attrs["source_format"] = source_format
-    return table
-
-
-#: Azure's older location labels (EA ``MeterRegion`` style, "US East") -> region names ("eastus").
-#: Names are first lower-cased and stripped of spaces, hyphens and underscores ("West Europe" -> "westeurope").
-AZURE_REGION_ALIASES = {
-    "useast": "eastus", "useast2": "eastus2", "useast3": "eastus3", "uswest": "westus", "uswest2": "westus2",
-    "uswest3": "westus3", "uscentral": "centralus", "usnorthcentral": "northcentralus",
-    "ussouthcentral": "southcentralus", "uswestcentral": "westcentralus", "euwest": "westeurope",
-    "eunorth": "northeurope", "apeast": "eastasia", "apsoutheast": "southeastasia", "jaeast": "japaneast",
-    "jawest": "japanwest", "brsouth": "brazilsouth", "aueast": "australiaeast",
-    "ausoutheast": "australiasoutheast", "aucentral": "australiacentral", "incentral": "centralindia",
-    "insouth": "southindia", "inwest": "westindia", "cacentral": "canadacentral", "caeast": "canadaeast",
-    "uksouth": "uksouth", "ukwest": "ukwest", "krcentral": "koreacentral", "krsouth": "koreasouth",
-    "frcentral": "francecentral", "frsouth": "francesouth", "dewestcentral": "germanywestcentral",
-    "denorth": "germanynorth", "chnorth": "switzerlandnorth", "chwest": "switzerlandwest",
-    "noeast": "norwayeast", "nowest": "norwaywest", "secentral": "swedencentral", "zanorth": "southafricanorth",
-    "aenorth": "uaenorth", "plcentral": "polandcentral", "itnorth": "italynorth", "qacentral": "qatarcentral",
-}
-
-
-def normalise_azure_region(names: pd.Series) -> pd.Series:
-    """Azure region name from a location as exports write it (``West Europe``, ``EU West``, ``westeurope``).
-
-    Lower-cases, drops spaces, hyphens and underscores, then maps the older
-    "US East" style labels through :data:`AZURE_REGION_ALIASES`.
-    """
-    key = names.fillna("").astype(str).str.lower().str.replace(r"[\s_-]+", "", regex=True)
-    out = key.map(AZURE_REGION_ALIASES).fillna(key).astype(object)
-    return out.where((names.notna() & (key != "")).to_numpy(), None)

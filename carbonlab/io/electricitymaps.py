@@ -15,15 +15,15 @@ Both header formats of the portal are read, matched case-insensitively:
     Renewable energy percentage (RE%),Data source,Data estimated,Data estimation method
 
 Times are UTC hour starts (the column says so).  Gaps follow the rule of
-:mod:`carbonlab.io.intensity_csv` and are flagged.  The intensities are
+:mod:`carbonlab.io._hourly` and are flagged.  The intensities are
 *consumption-based* (flow-traced, imports included): the life-cycle value is
 the ``location_average`` basis, the direct (stack) value
 ``location_average_direct``.
 
 Broken input
 ------------
-The byte, CSV, time and intensity rules of :mod:`carbonlab.io.intensity_csv`
-apply (empty, header-only, truncated, non-UTF-8 files and ``inf``, ``nan``,
+The byte, CSV and intensity rules of :mod:`carbonlab.io._signal_files` and the
+time rules of :mod:`carbonlab.io._hourly` apply (empty, header-only, truncated, non-UTF-8 files and ``inf``, ``nan``,
 ``-5`` or ``true`` intensities are errors naming file, row and column).  Here
 also:
 
@@ -52,9 +52,9 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from carbonlab.io.intensity_csv import (SignalFileError, Table, files_label, hourly_table, intensity_cells,
-                                        intensity_dataset, parse_times, percent_cells, read_table, require_values,
-                                        sources)
+from carbonlab.io._hourly import hourly_table, intensity_dataset, parse_times
+from carbonlab.io._signal_files import (SignalFileError, Table, files_label, intensity_cells, percent_cells, read_table,
+                                        require_values, sources)
 
 __all__ = ["read_electricitymaps", "VARIABLE_MAP"]
 
@@ -136,7 +136,7 @@ def read_electricitymaps(paths, *, max_gap: int | None = 3) -> xr.Dataset:
         One or more exports (any zones, any years; files of the same zone are
         joined along time).
     max_gap : int or None, default 3
-        Longest gap filled by linear interpolation (see :mod:`carbonlab.io.intensity_csv`).
+        Longest gap filled by linear interpolation (see :mod:`carbonlab.io._hourly`).
 
     Returns
     -------
@@ -162,7 +162,7 @@ def read_electricitymaps(paths, *, max_gap: int | None = 3) -> xr.Dataset:
 
     Raises
     ------
-    carbonlab.io.intensity_csv.SignalFileError
+    carbonlab.io._signal_files.SignalFileError
         A broken file or value (module docstring), or one zone and hour with two different values.
 
     Examples

@@ -42,7 +42,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from carbonlab.io import classify, oci, tabular
+from carbonlab.core import units
+from carbonlab.io import _chunks, _providers, aws_cur, classify, oci, tabular
 
 REQUIRED = ["ChargePeriodStart", "ChargePeriodEnd", "ServiceName", "ChargeCategory", "ConsumedQuantity",
             "ConsumedUnit", "BilledCost"]
@@ -114,86 +115,81 @@ def focus_rules(keys: pd.DataFrame) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        A class table (:data:`carbonlab.io.classify.CLASS_COLUMNS`).
+        A class table (:data:`carbonlab.io._chunks.CLASS_COLUMNS`).
     """
-    cls = classify.class_table(len(keys), keys.index)
-    raw_provider = keys["provider"].fillna("").astype(str).str.strip()
-    provider = raw_provider.str.lower().map(PROVIDERS).fillna("")
+    cls = _chunks.class_table(len(keys), keys.index)
+    provider = keys["provider"].fillna("").astype(str).str.strip().str.lower().map(PROVIDERS).fillna("")
     usage_type = keys["usage_type"].fillna("").astype(str)
     svc = keys["service"].fillna("").astype(str)
     raw_unit = keys["unit"]
     unit, family = _families(raw_unit)
     cls["unit"] = raw_unit
-    category = keys["category"].fillna("").astype(str)
-    is_usage = (category == "Usage").to_numpy()
-    cls.loc[~is_usage, "note"] = "not usage (" + category[~is_usage].replace("", "none") + ")"
-    unknown_provider = is_usage & (provider == "").to_numpy()
-    cls.loc[unknown_provider, "note"] = "provider not modelled: " + raw_provider[unknown_provider].replace("", "none")
-    notes = classify.line_notes(usage_type, svc, raw_unit)
-    noted = is_usage & ~unknown_provider & (notes != "")
-    cls.loc[noted, "note"] = notes[noted]
-    live = is_usage & ~unknown_provider & (notes == "")
-
+    is_usage, live = _usage_lines(cls, keys, provider, usage_type, svc)
     family = _serverless_hours(cls, live, family, usage_type)
     _instances(cls, live & (family == "instance"), provider, keys)
-    named = classify.normalise_instance_type(keys["instance_type"])
-    named = named.where(named.notna(), classify.normalise_instance_type(keys["resource_type"]))
-    for fam, kind in (("vcpu", "compute"), ("gpu", "gpu")):   # the type (GPU model) says which processor
-        m = live & (family == fam)
-        cls.loc[m, "kind"] = kind
-        cls.loc[m, "unit"] = unit[m]
-        cls.loc[m, "instance_type"] = named[m]
-    _per_unit_compute(cls, live, family)
-    lam = (usage_type.str.contains("Lambda", case=False) | (svc == "AWS Lambda")).to_numpy()
-    m = live & np.isin(family, ["capacity_seconds", "seconds"]) & lam
-    cls.loc[m, "kind"] = "compute"
-    cls.loc[m, "unit"] = "vCPU-s"
-    cls.loc[m, "factor"] = 1.0 / classify.LAMBDA_GB_PER_VCPU   # Lambda seconds in FOCUS are GB-seconds
-    arm = m & usage_type.str.upper().str.endswith("-ARM").to_numpy()
-    cls.loc[arm, "instance_type"] = classify.LAMBDA_ARM_ARCHITECTURE
-    m = live & (family == "capacity_seconds") & ~lam
-    cls.loc[m, "kind"] = "memory"
-    cls.loc[m, "unit"] = unit[m]
+    _processor_time(cls, live, family, unit, keys, usage_type, svc)
     _capacity(cls, live, family, unit, usage_type)
     network = (keys["service_category"].fillna("") == "Networking").to_numpy() | classify.is_network(usage_type)
     m = live & (family == "data")
-    cls.loc[m & network, "kind"] = "network"
-    cls.loc[m & network, "unit"] = unit[m & network]
-    cls.loc[m & ~network, "note"] = "data volume that is not transfer out of a data centre"
-    inbound = m & usage_type.str.contains(classify.INTER_REGION_IN).to_numpy()
-    cls.loc[inbound, "note"] = classify.INTER_REGION_IN_NOTE
+    _chunks.assign(cls, m & network, kind="network", unit=unit)
+    _chunks.assign(cls, m & ~network, note="data volume that is not transfer out of a data centre")
+    _chunks.assign(cls, m & usage_type.str.contains(classify.INTER_REGION_IN).to_numpy(),
+                   note=classify.INTER_REGION_IN_NOTE)
     m = live & (cls["kind"] == "unknown").to_numpy() & (cls["note"] == "").to_numpy()
-    cls.loc[m, "note"] = "unit not modelled: " + raw_unit.fillna("none").astype(str)[m]
-
-    storage = (cls["kind"] == "storage").to_numpy()
-    sc, guessed = classify.storage_class(usage_type, svc)
-    cls.loc[storage, "storage_class"] = sc[storage]
-    cls.loc[storage, "storage_class_guessed"] = guessed[storage]
-    codes = svc.map(classify.SERVICE_CODES).fillna(svc)
+    _chunks.assign(cls, m, note="unit not modelled: " + raw_unit.fillna("none").astype(str))
+    classify.set_storage_class(cls, usage_type, svc)
+    codes = svc.map(_providers.SERVICE_CODES).fillna(svc)
     cls["replication"] = classify.replication_factor(provider, codes, usage_type)
-    unknown = (cls["kind"] == "unknown").to_numpy()
-    cls.loc[unknown, "unit"] = raw_unit[unknown]
-    cls.loc[unknown, "factor"] = 1.0
+    _chunks.finish(cls, raw_unit)
     # Oracle's lines follow the rules of its own cost report (the SKU's measure, OCPUs per shape)
     m = is_usage & (provider == "oci").to_numpy()
     if m.any():
         rules = oci.oci_rules(pd.DataFrame({"service": svc[m], "description": usage_type[m], "unit": raw_unit[m],
                                             "unit_readable": None}))
-        cls.loc[m, list(classify.CLASS_COLUMNS)] = rules[list(classify.CLASS_COLUMNS)].to_numpy()
+        cls.loc[m, list(_chunks.CLASS_COLUMNS)] = rules[list(_chunks.CLASS_COLUMNS)].to_numpy()
     return cls
+
+
+def _usage_lines(cls, keys, provider, usage_type, svc) -> tuple[np.ndarray, np.ndarray]:
+    """Usage lines, and those of them of a known provider with no note of the shared rules
+    (:func:`carbonlab.io.classify.line_notes`); the others get their note."""
+    category = keys["category"].fillna("").astype(str)
+    is_usage = (category == "Usage").to_numpy()
+    _chunks.assign(cls, ~is_usage, note="not usage (" + category.replace("", "none") + ")")
+    unknown_provider = is_usage & (provider == "").to_numpy()
+    raw_provider = keys["provider"].fillna("").astype(str).str.strip()
+    _chunks.assign(cls, unknown_provider, note="provider not modelled: " + raw_provider.replace("", "none"))
+    notes = classify.line_notes(usage_type, svc, keys["unit"])
+    _chunks.assign(cls, is_usage & ~unknown_provider & (notes != ""), note=notes)
+    return is_usage, is_usage & ~unknown_provider & (notes == "")
+
+
+def _processor_time(cls, live, family, unit, keys, usage_type, svc) -> None:
+    """vCPU and GPU time as billed (of the named type or GPU model), ACU-hours, Lambda GB-seconds as vCPU
+    time; other GB-seconds are memory."""
+    named = classify.normalise_instance_type(keys["instance_type"])
+    named = named.where(named.notna(), classify.normalise_instance_type(keys["resource_type"]))
+    for fam, kind in (("vcpu", "compute"), ("gpu", "gpu")):   # the type (GPU model) says which processor
+        _chunks.assign(cls, live & (family == fam), kind=kind, unit=unit, instance_type=named)
+    _chunks.assign(cls, live & (family == "acu"), kind="compute", unit="vCPU-h", factor=classify.AURORA_VCPU_PER_ACU)
+    lam = (usage_type.str.contains("Lambda", case=False) | (svc == "AWS Lambda")).to_numpy()
+    m = live & np.isin(family, ["capacity_seconds", "seconds"]) & lam
+    # Lambda seconds in FOCUS are GB-seconds
+    _chunks.assign(cls, m, kind="compute", unit="vCPU-s", factor=1.0 / classify.LAMBDA_GB_PER_VCPU)
+    _chunks.assign(cls, m & usage_type.str.upper().str.endswith("-ARM").to_numpy(),
+                   instance_type=classify.LAMBDA_ARM_ARCHITECTURE)
+    _chunks.assign(cls, live & (family == "capacity_seconds") & ~lam, kind="memory", unit=unit)
 
 
 def _serverless_hours(cls, live, family, usage_type) -> np.ndarray:
     """Hours of serverless vCPUs or memory (Fargate, Container Instances): compute or memory as billed."""
     hours = live & (family == "instance")
     vcpu = hours & usage_type.str.contains(classify.VCPU_DURATION).to_numpy()
-    cls.loc[vcpu, "kind"] = "compute"
-    cls.loc[vcpu, "unit"] = "vCPU-h"
+    _chunks.assign(cls, vcpu, kind="compute", unit="vCPU-h")
     arm = vcpu & usage_type.str.contains(r"\bARM\b", case=False).to_numpy()
-    cls.loc[arm, "instance_type"] = classify.LAMBDA_ARM_ARCHITECTURE   # Fargate on Graviton2
+    _chunks.assign(cls, arm, instance_type=classify.LAMBDA_ARM_ARCHITECTURE)   # Fargate on Graviton2
     memory = hours & usage_type.str.contains(classify.MEMORY_DURATION).to_numpy()
-    cls.loc[memory, "kind"] = "memory"
-    cls.loc[memory, "unit"] = "GB-h"
+    _chunks.assign(cls, memory, kind="memory", unit="GB-h")
     return np.where(vcpu | memory, "done", family)
 
 
@@ -203,9 +199,7 @@ def _instances(cls, m, provider, keys) -> None:
     usage_type = keys["usage_type"].fillna("").astype(str)
     cores = classify.vcores(usage_type)
     v = m & np.isfinite(cores) & (provider == "azure").to_numpy()
-    cls.loc[v, "kind"] = "compute"
-    cls.loc[v, "unit"] = "vCPU-h"
-    cls.loc[v, "factor"] = cores[v]
+    _chunks.assign(cls, v, kind="compute", unit="vCPU-h", factor=cores)
     m = m & ~v
     named = classify.normalise_instance_type(keys["instance_type"])
     attrs = classify.instance_attributes(provider, named)
@@ -219,46 +213,28 @@ def _instances(cls, m, provider, keys) -> None:
     by_size = ~known & np.isfinite(attrs["vcpu_by_size"].to_numpy(dtype=float))   # a type the table lacks
     pick["vcpu"] = np.where(by_size, attrs["vcpu_by_size"].to_numpy(dtype=float), pick["vcpu"])
     known |= by_size
-    ok = m & known
-    cls.loc[ok, "kind"] = "compute"
-    cls.loc[ok, "unit"] = "vCPU-h"
-    cls.loc[ok, "factor"] = pick["vcpu"][ok]
-    cls.loc[ok, "instance_type"] = itype[ok]
-    cls.loc[ok, "utilization"] = pick["burstable_baseline"][ok]
-    cls.loc[ok, "gpu_factor"] = pick["gpu_count"][ok]
+    _chunks.assign(cls, m & known, kind="compute", unit="vCPU-h", factor=pick["vcpu"], instance_type=itype,
+                   utilization=pick["burstable_baseline"], gpu_factor=pick["gpu_count"])
     unknown = m & ~known
-    cls.loc[unknown & named.notna().to_numpy(), "note"] = "instance hours of an unknown instance type"
-    cls.loc[unknown & named.isna().to_numpy(), "note"] = "instance hours without an instance type"
-
-
-def _per_unit_compute(cls, live, family) -> None:
-    """Aurora Capacity Unit hours as vCPU-hours."""
-    m = live & (family == "acu")
-    cls.loc[m, "kind"] = "compute"
-    cls.loc[m, "unit"] = "vCPU-h"
-    cls.loc[m, "factor"] = classify.AURORA_VCPU_PER_ACU
+    _chunks.assign(cls, unknown & named.notna().to_numpy(), note="instance hours of an unknown instance type")
+    _chunks.assign(cls, unknown & named.isna().to_numpy(), note="instance hours without an instance type")
 
 
 def _capacity(cls, live, family, unit, usage_type) -> None:
     """GB-hours (memory or storage), GB-months and disk-months (storage)."""
     memory = classify.is_memory(usage_type)
     m = live & (family == "capacity_time")
-    cls.loc[m & memory, "kind"] = "memory"
-    cls.loc[m & ~memory, "kind"] = "storage"
-    cls.loc[m, "unit"] = unit[m]
+    _chunks.assign(cls, m & memory, kind="memory")
+    _chunks.assign(cls, m & ~memory, kind="storage")
+    _chunks.assign(cls, m, unit=unit)
     m = live & (family == "capacity_month")
-    cls.loc[m, "kind"] = "storage"
-    cls.loc[m, "unit"] = "GB-Mo"
-    gib = (unit == "GiB-Mo").to_numpy()
-    cls.loc[m & gib, "factor"] = 1.073741824  # GiB = 2^30 B = 1.073741824 GB (IEC 80000-13)
+    _chunks.assign(cls, m, kind="storage", unit="GB-Mo")
+    _chunks.assign(cls, m & (unit == "GiB-Mo").to_numpy(), factor=units.GB_PER_GIB)
     # Azure managed disks: disk-months of the meter's tier, sized in GiB
     m = live & (family == "units_month")
     tier = classify.disk_tier_gb(usage_type)
-    disk = m & np.isfinite(tier)
-    cls.loc[disk, "kind"] = "storage"
-    cls.loc[disk, "unit"] = "GB-Mo"
-    cls.loc[disk, "factor"] = tier[disk] * 1.073741824
-    cls.loc[m & ~np.isfinite(tier), "note"] = "monthly units without a capacity"
+    _chunks.assign(cls, m & np.isfinite(tier), kind="storage", unit="GB-Mo", factor=tier * units.GB_PER_GIB)
+    _chunks.assign(cls, m & ~np.isfinite(tier), note="monthly units without a capacity")
 
 
 def _first(t: pa.Table, names: list[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -280,7 +256,7 @@ class _FocusReader:
         if missing:
             raise ValueError(f"{self.name}: not a FOCUS export, missing column(s) {missing}")
         self.version = focus_version(columns)
-        self.keys = classify.KeyTable(focus_rules, ["category", "provider", "service", "service_category", "unit",
+        self.keys = _chunks.KeyTable(focus_rules, ["category", "provider", "service", "service_category", "unit",
                                                     "usage_type", "instance_type", "resource_type"])
 
     @classmethod
@@ -288,18 +264,14 @@ class _FocusReader:
         return cls(Path(path).name, tabular.column_names(path), lenient=lenient, path=path)
 
     def chunks(self, batch_rows: int = tabular.BATCH_ROWS) -> Iterator[pd.DataFrame]:
-        first = 1
-        for t, _ in tabular.iter_tables(self.path, REQUIRED + _OPTIONAL, batch_rows=batch_rows, prefetch=False,
-                                        numeric=["ConsumedQuantity", "BilledCost"]):
-            yield self._chunk(t, first)
-            first += t.num_rows
+        return tabular.chunks(self.path, REQUIRED + _OPTIONAL, self._chunk, batch_rows=batch_rows,
+                              numeric=["ConsumedQuantity", "BilledCost"])
 
-    def _chunk(self, t: pa.Table, first: int) -> pd.DataFrame:
-        args = dict(name=self.name, first_row=first, lenient=self.lenient)
-        start, bad_s = tabular.times(t.column("ChargePeriodStart"), column_name="ChargePeriodStart", **args)
-        end, bad_e = tabular.times(t.column("ChargePeriodEnd"), column_name="ChargePeriodEnd", **args)
-        qty, bad_q = tabular.numbers(t.column("ConsumedQuantity"), column_name="ConsumedQuantity", **args)
-        cost, bad_c = tabular.numbers(t.column("BilledCost"), column_name="BilledCost", **args)
+    def _chunk(self, t: pa.Table, first: int, fetch=None) -> pd.DataFrame:
+        (start, end, qty, cost), bad = tabular.parse_columns(
+            t, [(tabular.times, "ChargePeriodStart"), (tabular.times, "ChargePeriodEnd"),
+                (tabular.numbers, "ConsumedQuantity"), (tabular.numbers, "BilledCost")],
+            name=self.name, first_row=first, lenient=self.lenient)
         raw_provider = _first(t, PROVIDER_COLUMNS)
         provider = tabular.map_codes(raw_provider, lambda cats: [PROVIDERS.get(str(p).strip().lower()) for p in cats])
         provider = tabular.coalesce(provider, (np.zeros(t.num_rows, dtype=np.int64), np.array(["unknown"],
@@ -311,11 +283,10 @@ class _FocusReader:
         key = self.keys.lookup(coded)
         region = _regions(_first(t, ["RegionId"]), _first(t, ["RegionName"]), provider)
         account = _first(t, ["SubAccountId", "BillingAccountId"])
-        bad = bad_s | bad_e | bad_q | bad_c
-        return classify.usage_chunk(self.keys.classes, key, start_ns=start, end_ns=end, quantity=qty, cost=cost,
-                                    provider=provider, region=region, service=coded[2], account=account,
-                                    source_file=self.name, first_row=first, bad=bad if bad.any() else None,
-                                    raw_unit=coded[4], currency=_first(t, ["BillingCurrency"]))
+        return _chunks.usage_chunk(self.keys.classes, key, start_ns=start, end_ns=end, quantity=qty, cost=cost,
+                                   provider=provider, region=region, service=coded[2], account=account,
+                                   source_file=self.name, first_row=first, bad=bad, raw_unit=coded[4],
+                                   currency=_first(t, ["BillingCurrency"]))
 
 
 def _instance_types(t: pa.Table):
@@ -348,13 +319,11 @@ def _region_of(provider: str, region_id, region_name):
     if not isinstance(value, str) or not value.strip():
         return None
     if provider == "azure":
-        return classify.normalise_azure_region(pd.Series([value])).iloc[0]
+        return _providers.normalise_azure_region(pd.Series([value])).iloc[0]
     if provider == "oci":
         return oci.normalise_oci_region(pd.Series([value])).iloc[0]
     if provider == "aws" and value is region_name:
-        from carbonlab.io.aws_cur import region_codes
-        code = region_codes([value], "code")[0] or region_codes([value], "location")[0]
-        return code
+        return aws_cur.region_codes([value], "code")[0] or aws_cur.region_codes([value], "location")[0]
     return value.strip()
 
 
@@ -387,7 +356,7 @@ def read_focus(path, *, lenient: bool = False) -> pd.DataFrame:
         (file, row and column named) unless ``lenient``.
     """
     reader = _FocusReader.from_path(path, lenient=lenient)
-    return classify.concat_chunks(list(reader.chunks()), reader.name, f"focus_{reader.version}")
+    return _chunks.concat_chunks(list(reader.chunks()), reader.name, f"focus_{reader.version}")
 
 
 def parse_focus(raw: pd.DataFrame, *, name: str = "<FOCUS data>", lenient: bool = False) -> pd.DataFrame:
@@ -395,4 +364,4 @@ def parse_focus(raw: pd.DataFrame, *, name: str = "<FOCUS data>", lenient: bool 
     reader = _FocusReader(name, list(raw.columns), lenient=lenient)
     keep = [c for c in REQUIRED + _OPTIONAL if c in raw.columns]
     table = pa.Table.from_pandas(raw[keep].reset_index(drop=True), preserve_index=False)
-    return classify.concat_chunks([reader._chunk(table, 1)], name, f"focus_{reader.version}")
+    return _chunks.concat_chunks([reader._chunk(table, 1)], name, f"focus_{reader.version}")

@@ -56,7 +56,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from carbonlab import datasets
-from carbonlab.io import classify, tabular
+from carbonlab.core import units
+from carbonlab.io import _chunks, classify, tabular
 
 #: Canonical (dotted) field -> carbonlab use.
 VARIABLE_MAP = {"usage_start_time": "start", "usage_end_time": "end", "project.id": "account",
@@ -134,71 +135,67 @@ def gcp_rules(keys: pd.DataFrame) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        A class table (:data:`carbonlab.io.classify.CLASS_COLUMNS`).
+        A class table (:data:`carbonlab.io._chunks.CLASS_COLUMNS`).
     """
-    cls = classify.class_table(len(keys), keys.index)
+    cls = _chunks.class_table(len(keys), keys.index)
     sku = keys["sku"].fillna("").astype(str)
     svc = keys["service"].fillna("").astype(str)
     unit = keys["unit"].fillna("").astype(str).str.strip().str.lower()
-    ctype = keys["cost_type"].fillna("regular").astype(str).str.lower().replace("", "regular")
     cls["unit"] = keys["unit"]
-    regular = (ctype == "regular").to_numpy()
-    cls.loc[~regular, "note"] = "not usage (" + ctype[~regular] + ")"
-    commitment = sku.str.contains(r"^commitment\b|\bcommitment v\d", case=False).to_numpy()
-    cls.loc[regular & commitment, "note"] = "not usage (commitment fee)"
-    fee = sku.str.contains(_FEES).to_numpy()
-    cls.loc[regular & ~commitment & fee, "note"] = "excluded: a fee without usage (CCF skips it)"
-    live = regular & ~commitment & ~fee
-    no_model = svc.isin(_NO_MODEL_SERVICES).to_numpy()
-    cls.loc[live & no_model, "note"] = "no physical model for this service"
-    live &= ~no_model
-    notes = classify.line_notes(sku, svc, keys["unit"])
-    cls.loc[live & (notes != ""), "note"] = notes[live & (notes != "")]
-    live &= notes == ""
-    cluster = sku.str.contains("Kubernetes Clusters|cluster management", case=False).to_numpy()
-    cls.loc[live & cluster, "note"] = "no physical model for this usage type (cluster management fee)"
-    live &= ~cluster
-
-    gpu = sku.str.contains(_GPU).to_numpy()
-    cpu = sku.str.contains(_CPU).to_numpy()
+    live = _usage_lines(cls, keys, sku, svc)
     family = unit.map(lambda u: GCP_UNITS.get(u, ("other", None))[0]).to_numpy(dtype=object)
     base = unit.map(lambda u: GCP_UNITS.get(u, ("other", None))[1])
-    m = live & (family == "time")
-    time_unit = base.map({"s": "-s", "h": "-h"}).fillna("")
-    cls.loc[m & gpu, "kind"] = "gpu"
-    cls.loc[m & gpu, "unit"] = "GPU" + time_unit[m & gpu]
-    cls.loc[m & gpu, "instance_type"] = gpu_model(sku)[m & gpu]
-    c = m & ~gpu & cpu
-    cls.loc[c, "kind"] = "compute"
-    cls.loc[c, "unit"] = "vCPU" + time_unit[c]
-    cls.loc[c, "instance_type"] = keys["machine_type"][c]
-    cls.loc[m & ~gpu & ~cpu, "note"] = "time of a resource without a CPU or GPU"
+    cpu = sku.str.contains(_CPU).to_numpy()
+    _processor_time(cls, live & (family == "time"), sku, cpu, base, keys["machine_type"])
     m = live & (family == "capacity")
     memory = classify.is_memory(sku) & ~cpu
-    cls.loc[m & memory, "kind"] = "memory"
-    cls.loc[m & ~memory, "kind"] = "storage"
-    cls.loc[m, "unit"] = base[m]
-    m = live & (family == "month")
-    cls.loc[m, "kind"] = "storage"
-    cls.loc[m, "unit"] = "GB-Mo"
-    cls.loc[m, "factor"] = 1.073741824  # GiB-months in decimal GB-months (IEC 80000-13)
-    storage = (cls["kind"] == "storage").to_numpy()
-    sc, guessed = classify.storage_class(sku, svc)
-    cls.loc[storage, "storage_class"] = sc[storage]
-    cls.loc[storage, "storage_class_guessed"] = guessed[storage]
+    _chunks.assign(cls, m & memory, kind="memory")
+    _chunks.assign(cls, m & ~memory, kind="storage")
+    _chunks.assign(cls, m, unit=base)
+    # GiB-months in decimal GB-months
+    _chunks.assign(cls, live & (family == "month"), kind="storage", unit="GB-Mo", factor=units.GB_PER_GIB)
+    classify.set_storage_class(cls, sku, svc)
     m = live & (family == "data")
-    net = classify.is_network(sku) | (sku.str.contains(_NETWORK_CCF) & ~sku.str.contains(classify._INBOUND_WORDS)
+    net = classify.is_network(sku) | (sku.str.contains(_NETWORK_CCF) & ~sku.str.contains(classify.INBOUND_WORDS)
                                       ).to_numpy()
-    cls.loc[m & net, "kind"] = "network"
-    cls.loc[m & net, "unit"] = base[m & net]
-    cls.loc[m & ~net, "note"] = "data volume that is not transfer out of a data centre"
-    m = live & (family == "other")
-    cls.loc[m, "note"] = "unit not modelled: " + keys["unit"].fillna("none").astype(str)[m]
+    _chunks.assign(cls, m & net, kind="network", unit=base)
+    _chunks.assign(cls, m & ~net, note="data volume that is not transfer out of a data centre")
+    _chunks.assign(cls, live & (family == "other"),
+                   note="unit not modelled: " + keys["unit"].fillna("none").astype(str))
     cls["replication"] = classify.replication_factor(pd.Series("gcp", index=keys.index), svc, sku)
-    unknown = (cls["kind"] == "unknown").to_numpy()
-    cls.loc[unknown, "unit"] = keys["unit"][unknown]
-    cls.loc[unknown & (cls["note"] == "").to_numpy(), "note"] = "no physical model for this usage type"
-    return cls
+    return _chunks.finish(cls, keys["unit"], note="no physical model for this usage type")
+
+
+def _usage_lines(cls, keys, sku, svc) -> np.ndarray:
+    """Regular usage that is not a commitment, a fee, a service or cluster fee without hardware, nor a line
+    of the shared rules (:func:`carbonlab.io.classify.line_notes`); the others get their note."""
+    ctype = keys["cost_type"].fillna("regular").astype(str).str.lower().replace("", "regular")
+    regular = (ctype == "regular").to_numpy()
+    _chunks.assign(cls, ~regular, note="not usage (" + ctype + ")")
+    commitment = sku.str.contains(r"^commitment\b|\bcommitment v\d", case=False).to_numpy()
+    _chunks.assign(cls, regular & commitment, note="not usage (commitment fee)")
+    fee = sku.str.contains(_FEES).to_numpy()
+    _chunks.assign(cls, regular & ~commitment & fee, note="excluded: a fee without usage (CCF skips it)")
+    live = regular & ~commitment & ~fee
+    no_model = svc.isin(_NO_MODEL_SERVICES).to_numpy()
+    _chunks.assign(cls, live & no_model, note="no physical model for this service")
+    live &= ~no_model
+    notes = classify.line_notes(sku, svc, keys["unit"])
+    _chunks.assign(cls, live & (notes != ""), note=notes)
+    live &= notes == ""
+    cluster = sku.str.contains("Kubernetes Clusters|cluster management", case=False).to_numpy()
+    _chunks.assign(cls, live & cluster, note="no physical model for this usage type (cluster management fee)")
+    return live & ~cluster
+
+
+def _processor_time(cls, m, sku, cpu, base, machine_type) -> None:
+    """Seconds or hours: GPU time of the SKU's GPU model, vCPU time of the machine type; else a note."""
+    gpu = sku.str.contains(_GPU).to_numpy()
+    time_unit = base.map({"s": "-s", "h": "-h"}).fillna("")
+    _chunks.assign(cls, m & gpu, kind="gpu", unit="GPU" + time_unit, instance_type=gpu_model(sku))
+    c = m & ~gpu & cpu
+    _chunks.assign(cls, c, kind="compute", unit="vCPU" + time_unit, instance_type=machine_type)
+    _chunks.assign(cls, m & ~gpu & ~cpu, note="time of a resource without a CPU or GPU")
 
 
 def _resolve(columns) -> dict[str, str]:
@@ -250,37 +247,41 @@ def _credits(column) -> tuple[np.ndarray, np.ndarray]:
     """Per row: sum of credit amounts and the credit types joined (``""`` if none)."""
     if isinstance(column, pa.ChunkedArray):
         column = column.combine_chunks()
-    n = len(column)
-    total = np.zeros(n)
-    kinds = np.full(n, "", dtype=object)
     if pa.types.is_list(column.type) or pa.types.is_large_list(column.type):
-        flat = column.flatten()
-        if len(flat) == 0 or flat.type.num_fields == 0:
-            return total, kinds
-        parent = pc.list_parent_indices(column).to_numpy(zero_copy_only=False)
-        amount = np.nan_to_num(flat.field("amount").to_numpy(zero_copy_only=False).astype(float))
-        total = np.bincount(parent, weights=amount, minlength=n)
-        names = flat.field("type") if "type" in [flat.type.field(i).name for i in range(flat.type.num_fields)] \
-            else flat.field("name")
-        for p, t in zip(parent, names.to_pylist()):
-            kinds[p] = t if not kinds[p] else f"{kinds[p]}+{t}"
-        return total, kinds
+        return _listed_credits(column)
     c, cats = tabular.codes(column)
-    per_cat = []
-    for text in cats:
-        items = _literal(text)
-        if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
-            per_cat.append((0.0, _UNPARSEABLE))
-            continue
-        try:
-            s = sum(float(i.get("amount") or 0.0) for i in items)
-        except (TypeError, ValueError):
-            per_cat.append((0.0, _UNPARSEABLE))
-            continue
-        per_cat.append((s, "+".join(str(i.get("type") or i.get("name") or "credit") for i in items)))
-    per_cat.append((0.0, ""))
+    per_cat = [_text_credits(text) for text in cats] + [(0.0, "")]
     arr = np.asarray(per_cat, dtype=object)
     return arr[c, 0].astype(float), arr[c, 1]
+
+
+def _listed_credits(column: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """Credits of a list-of-structs column (JSON lines, Parquet)."""
+    n = len(column)
+    total, kinds = np.zeros(n), np.full(n, "", dtype=object)
+    flat = column.flatten()
+    if len(flat) == 0 or flat.type.num_fields == 0:
+        return total, kinds
+    parent = pc.list_parent_indices(column).to_numpy(zero_copy_only=False)
+    amount = np.nan_to_num(flat.field("amount").to_numpy(zero_copy_only=False).astype(float))
+    total = np.bincount(parent, weights=amount, minlength=n)
+    fields = [flat.type.field(i).name for i in range(flat.type.num_fields)]
+    names = flat.field("type") if "type" in fields else flat.field("name")
+    for p, t in zip(parent, names.to_pylist()):
+        kinds[p] = t if not kinds[p] else f"{kinds[p]}+{t}"
+    return total, kinds
+
+
+def _text_credits(text) -> tuple[float, str]:
+    """Sum and types of the credits of one text cell (JSON or Python-style records)."""
+    items = _literal(text)
+    if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+        return 0.0, _UNPARSEABLE
+    try:
+        total = sum(float(i.get("amount") or 0.0) for i in items)
+    except (TypeError, ValueError):
+        return 0.0, _UNPARSEABLE
+    return total, "+".join(str(i.get("type") or i.get("name") or "credit") for i in items)
 
 
 _UNPARSEABLE = "\x00unparseable"
@@ -329,24 +330,30 @@ def _json_rows(path, name: str, *, skip: int, lenient: bool) -> list[dict]:
             except ValueError as exc:
                 raise ValueError(f"{name}: row {data_row}: not a JSON object ({exc})") from exc
             for field in _NUMERIC_FIELDS:
-                head, _, leaf = field.rpartition(".")
-                holder = rec.get(head) if head else rec
-                value = holder.get(leaf) if isinstance(holder, dict) else None
-                if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))):
-                    try:
-                        float(value)
-                    except (TypeError, ValueError):
-                        if not lenient:
-                            raise ValueError(f"{name}: row {data_row}, column {field}: cannot parse {value!r} "
-                                             "as a number") from None
-                if value is not None:
-                    holder[leaf] = str(value)
+                _number_as_text(rec, field, where=f"{name}: row {data_row}", lenient=lenient)
             rows.append(rec)
     return rows
 
 
+def _number_as_text(rec: dict, field: str, *, where: str, lenient: bool) -> None:
+    """Replace a (dotted) number field of a record by its text; a value that is not a number raises
+    naming ``where`` and the field, unless lenient."""
+    head, _, leaf = field.rpartition(".")
+    holder = rec.get(head) if head else rec
+    value = holder.get(leaf) if isinstance(holder, dict) else None
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        try:
+            float(value)
+        except (TypeError, ValueError):
+            if not lenient:
+                raise ValueError(f"{where}, column {field}: cannot parse {value!r} as a number") from None
+    holder[leaf] = str(value)
+
+
 def _flatten_json(rows: list[dict]) -> pa.Table:
-    return tabular._flatten(pa.Table.from_pylist(rows, schema=_TEXT_SCHEMA))
+    return tabular.flatten(pa.Table.from_pylist(rows, schema=_TEXT_SCHEMA))
 
 
 class _GcpReader:
@@ -359,80 +366,76 @@ class _GcpReader:
         missing = [c for c in REQUIRED if c not in self.cols]
         if missing:
             raise ValueError(f"{self.name}: not a GCP billing export, missing column(s) {missing}")
-        self.keys = classify.KeyTable(gcp_rules, ["cost_type", "service", "sku", "unit", "machine_type"])
+        self.keys = _chunks.KeyTable(gcp_rules, ["cost_type", "service", "sku", "unit", "machine_type"])
 
     def chunks(self, batch_rows: int = tabular.BATCH_ROWS) -> Iterator[pd.DataFrame]:
-        first = 1
-        schema = JSON_SCHEMA if self.format == "jsonl" else None
+        self.rows_read = 0
         try:
-            for t, _ in tabular.iter_tables(self.path, list(self.cols.values()), batch_rows=batch_rows,
-                                            json_schema=schema, prefetch=False,
-                                            numeric=[self.cols[k] for k in ("cost", "usage.amount") if k in self.cols]):
-                yield self._chunk(t, first)
-                first += t.num_rows
+            yield from tabular.chunks(self.path, list(self.cols.values()), self._chunk, batch_rows=batch_rows,
+                                      json_schema=JSON_SCHEMA if self.format == "jsonl" else None,
+                                      numeric=[self.cols["cost"], self.cols["usage.amount"]])
         except pa.ArrowInvalid as exc:
             if self.format != "jsonl":
-                raise ValueError(f"{self.name}: cannot read the file after data row {first - 1}: {exc}") from exc
+                raise ValueError(f"{self.name}: cannot read the file after data row {self.rows_read}: {exc}") from exc
             # a value of the wrong type: find it (file, row, field), or read the rest leniently
-            rows = _json_rows(self.path, self.name, skip=first - 1, lenient=self.lenient)
+            rows = _json_rows(self.path, self.name, skip=self.rows_read, lenient=self.lenient)
             for start in range(0, len(rows), batch_rows):
-                part = rows[start:start + batch_rows]
-                yield self._chunk(_flatten_json(part), first)
-                first += len(part)
+                yield self._chunk(_flatten_json(rows[start:start + batch_rows]), self.rows_read + 1)
 
     def _col(self, t: pa.Table, field: str):
-        c = self.cols.get(field)
-        return t.column(c) if c is not None and c in t.column_names else pa.nulls(t.num_rows, pa.string())
+        return tabular.column(t, self.cols.get(field))
 
-    def _chunk(self, t: pa.Table, first: int) -> pd.DataFrame:
-        args = dict(name=self.name, first_row=first, lenient=self.lenient)
-        start, bad_s = tabular.times(self._col(t, "usage_start_time"), column_name=self.cols["usage_start_time"],
-                                     **args)
-        end, bad_e = tabular.times(self._col(t, "usage_end_time"), column_name=self.cols["usage_end_time"], **args)
-        qty, bad_q = tabular.numbers(self._col(t, "usage.amount"), column_name=self.cols["usage.amount"], **args)
-        cost, bad_c = tabular.numbers(self._col(t, "cost"), column_name=self.cols["cost"], **args)
-        machine = (_labels_value(self._col(t, "system_labels"), _MACHINE_SPEC) if "system_labels" in self.cols
+    def _chunk(self, t: pa.Table, first: int, fetch=None) -> pd.DataFrame:
+        c = self.cols
+        (start, end, qty, cost), bad = tabular.parse_columns(
+            t, [(tabular.times, c["usage_start_time"]), (tabular.times, c["usage_end_time"]),
+                (tabular.numbers, c["usage.amount"]), (tabular.numbers, c["cost"])],
+            name=self.name, first_row=first, lenient=self.lenient)
+        machine = (_labels_value(self._col(t, "system_labels"), _MACHINE_SPEC) if "system_labels" in c
                    else pa.nulls(t.num_rows, pa.string()))
-        coded = [tabular.codes(self._col(t, "cost_type")), tabular.codes(self._col(t, "service.description")),
-                 tabular.codes(self._col(t, "sku.description")), tabular.codes(self._col(t, "usage.unit")),
-                 tabular.codes(machine)]
+        coded = [tabular.codes(self._col(t, k)) for k in ("cost_type", "service.description", "sku.description",
+                                                          "usage.unit")] + [tabular.codes(machine)]
         key = self.keys.lookup(coded)
         region = pc.coalesce(self._col(t, "location.region").cast(pa.string()),
                              pc.replace_substring_regex(self._col(t, "location.location").cast(pa.string()),
                                                         r"^([a-z]+-[a-z]+\d+)-[a-z]$", r"\1"))
         account = pc.coalesce(self._col(t, "project.id").cast(pa.string()),
                               self._col(t, "billing_account_id").cast(pa.string()))
-        bad = bad_s | bad_e | bad_q | bad_c
-        chunk = classify.usage_chunk(self.keys.classes, key, start_ns=start, end_ns=end, quantity=qty, cost=cost,
-                                     provider="gcp", region=tabular.codes(region), service=coded[1],
-                                     account=tabular.codes(account), source_file=self.name, first_row=first,
-                                     bad=bad if bad.any() else None, raw_unit=coded[3],
-                                     currency=tabular.codes(self._col(t, "currency")))
-        if "credits" in self.cols:
-            amount, kinds = _credits(self._col(t, "credits"))
-            unparseable = kinds == _UNPARSEABLE
-            if unparseable.any() and not self.lenient:
-                i = int(np.flatnonzero(unparseable)[0])
-                raise tabular.ParseError(f"{self.name}: row {first + i}, column {self.cols['credits']}: cannot parse "
-                                         "the credits (neither JSON nor a list of records)")
-            kinds = np.where(unparseable, "unparseable value (lenient)", kinds)
-            has = (amount != 0) | (kinds != "")
-            if has.any():
-                base = chunk.iloc[:t.num_rows]
-                rows = base.loc[has].copy()
-                notes = pd.Series(kinds[has], dtype=object).replace("", "credit")
-                notes = ("not usage (credit: " + notes + ")").where(~unparseable[has], notes)
-                rows["kind"] = pd.Categorical(["unknown"] * int(has.sum()))
-                rows["note"] = pd.Categorical(notes.to_numpy())
-                rows["quantity"] = 0.0
-                rows["unit"] = pd.Categorical([None] * int(has.sum()), categories=["credit"])
-                rows["cost"] = amount[has]
-                rows["instance_type"] = pd.Categorical([None] * int(has.sum()), categories=["none"])
-                rows["storage_class"] = pd.Categorical([None] * int(has.sum()), categories=["none"])
-                rows["utilization"] = np.nan
-                rows["storage_class_guessed"] = False
-                chunk = pd.concat([chunk, rows], ignore_index=True)
+        chunk = _chunks.usage_chunk(self.keys.classes, key, start_ns=start, end_ns=end, quantity=qty, cost=cost,
+                                    provider="gcp", region=tabular.codes(region), service=coded[1],
+                                    account=tabular.codes(account), source_file=self.name, first_row=first,
+                                    bad=bad, raw_unit=coded[3], currency=tabular.codes(self._col(t, "currency")))
+        if "credits" in c:
+            chunk = self._with_credit_rows(chunk, t, first)
+        self.rows_read = first - 1 + t.num_rows
         return chunk
+
+    def _with_credit_rows(self, chunk: pd.DataFrame, t: pa.Table, first: int) -> pd.DataFrame:
+        """The chunk plus one ``unknown`` row (same ``source_row``) carrying each line's credits as cost."""
+        amount, kinds = _credits(self._col(t, "credits"))
+        unparseable = kinds == _UNPARSEABLE
+        if unparseable.any() and not self.lenient:
+            i = int(np.flatnonzero(unparseable)[0])
+            raise tabular.ParseError(f"{self.name}: row {first + i}, column {self.cols['credits']}: cannot parse "
+                                     "the credits (neither JSON nor a list of records)")
+        kinds = np.where(unparseable, "unparseable value (lenient)", kinds)
+        has = (amount != 0) | (kinds != "")
+        if not has.any():
+            return chunk
+        n = int(has.sum())
+        rows = chunk.iloc[:t.num_rows].loc[has].copy()
+        notes = pd.Series(kinds[has], dtype=object).replace("", "credit")
+        notes = ("not usage (credit: " + notes + ")").where(~unparseable[has], notes)
+        rows["kind"] = pd.Categorical(["unknown"] * n)
+        rows["note"] = pd.Categorical(notes.to_numpy())
+        rows["quantity"] = 0.0
+        rows["unit"] = pd.Categorical([None] * n, categories=["credit"])
+        rows["cost"] = amount[has]
+        rows["instance_type"] = pd.Categorical([None] * n, categories=["none"])
+        rows["storage_class"] = pd.Categorical([None] * n, categories=["none"])
+        rows["utilization"] = np.nan
+        rows["storage_class_guessed"] = False
+        return pd.concat([chunk, rows], ignore_index=True)
 
 
 def iter_gcp_billing(path, *, lenient: bool = False,
@@ -466,4 +469,4 @@ def read_gcp_billing(path, *, lenient: bool = False) -> pd.DataFrame:
         parsed (file, row and column named).
     """
     reader = _GcpReader(path, lenient=lenient)
-    return classify.concat_chunks(list(reader.chunks()), reader.name, f"gcp_billing_{reader.format}")
+    return _chunks.concat_chunks(list(reader.chunks()), reader.name, f"gcp_billing_{reader.format}")

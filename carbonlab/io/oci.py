@@ -76,7 +76,8 @@ import pandas as pd
 import pyarrow as pa
 
 from carbonlab import datasets
-from carbonlab.io import classify, tabular
+from carbonlab.core import units
+from carbonlab.io import _chunks, classify, tabular
 
 __all__ = ["VARIABLE_MAP", "OCPU_VCPU", "OCPU_VCPU_ARM", "OCI_REGION_KEYS", "oci_rules", "looks_like_oci",
            "iter_oci_cost", "read_oci_cost", "normalise_oci_region", "vcpu_per_ocpu", "parse_billing_unit"]
@@ -147,8 +148,9 @@ _LICENCE = re.compile(r"Windows|SQL Server|Microsoft", re.I)
 _HDD = re.compile(r"Object Storage|Archive Storage|Infrequent Access|Container Image|Backup", re.I)
 _SSD = re.compile(r"Block Volume|Boot Volume|MySQL|PostgreSQL|NVMe", re.I)
 #: Size units of ``cost/billingUnitReadable`` -> decimal GB (IEC 80000-13 binary prefixes, exact).
-SIZES = {"GIB": 2**30 / 1e9, "MIB": 2**20 / 1e9, "TIB": 2**40 / 1e9, "PIB": 2**50 / 1e9, "GB": 1.0, "MB": 1e-3,
-         "TB": 1e3, "PB": 1e6, "GIGABYTE": 1.0, "GIGABYTES": 1.0, "TERABYTE": 1e3}
+SIZES = {"GIB": units.GB_PER_GIB, "MIB": units.GB_PER_GIB / units.KIBI, "TIB": units.GB_PER_GIB * units.KIBI,
+         "PIB": units.GB_PER_GIB * units.KIBI**2, "GB": 1.0, "MB": 1e-3, "TB": 1e3, "PB": 1e6, "GIGABYTE": 1.0,
+         "GIGABYTES": 1.0, "TERABYTE": 1e3}
 _TIMES = {"HOURS", "HOUR", "MONTHS", "MONTH", "SECONDS", "SECOND", "MILLIS", "MINUTES", "NONE"}
 
 
@@ -189,31 +191,46 @@ def _parse_readable(text: str) -> tuple:
     return pack, size, time, measure
 
 
+#: Measures told from ``cost/skuUnitDescription`` alone, first match wins (``OCPU Hours``, ``ECPU Hours``,
+#: ``GPU Hours``; block volume performance units are named by the unit or the SKU).
+_SKU_MEASURES = ((re.compile(r"\bOCPU", re.I), "OCPUS"), (re.compile(r"\bECPU", re.I), "ECPUS"),
+                 (re.compile(r"\bGPU", re.I), "GPUS"))
+_SKU_TIMES = ((re.compile(r"hour", re.I), "HOURS"), (re.compile(r"month", re.I), "MONTHS"),
+              (re.compile(r"second", re.I), "SECONDS"))
+
+
+def _sku_size(u: str) -> float:
+    """Decimal GB per unit of size a ``skuUnitDescription`` names (``GiB``, ``TiB``, ``TB``, ``GB``), else NaN."""
+    for name, size in (("GiB", SIZES["GIB"]), ("TiB", SIZES["TIB"])):
+        if re.search(rf"\b{name}\b", u):
+            return size
+    if re.search(r"\bTB\b|Terabyte", u, re.I):
+        return 1e3
+    return 1.0 if re.search(r"\bGB\b|Gigabyte", u, re.I) else np.nan
+
+
+def _sku_measure(u: str, d: str, size: float, time: str) -> str:
+    """The measure of a SKU without ``billingUnitReadable``: from its unit, else from its size and name."""
+    for pattern, measure in _SKU_MEASURES:
+        if pattern.search(u):
+            return measure
+    if re.search(r"Performance Unit", u + " " + d, re.I):
+        return "PERFORMANCE_UNITS"
+    if np.isfinite(size):
+        if classify.is_network(pd.Series([d]))[0] or re.search(r"Transferred", u, re.I):
+            return "DATA_TRANSFERRED"
+        return "MEMORY" if classify.is_memory(pd.Series([d]))[0] and time == "HOURS" else "STORAGE_SIZE"
+    if re.search(r"instance|node", u, re.I) and time == "HOURS":
+        return "INSTANCE"
+    return u.upper() or "NONE"
+
+
 def _parse_sku_unit(unit, description) -> tuple:
     u = unit if isinstance(unit, str) else ""
     d = description if isinstance(description, str) else ""
-    size = next((v for k, v in (("GiB", SIZES["GIB"]), ("TiB", SIZES["TIB"])) if re.search(rf"\b{k}\b", u)),
-                1e3 if re.search(r"\bTB\b|Terabyte", u, re.I) else
-                1.0 if re.search(r"\bGB\b|Gigabyte", u, re.I) else np.nan)
-    time = ("HOURS" if re.search(r"hour", u, re.I) else "MONTHS" if re.search(r"month", u, re.I) else
-            "SECONDS" if re.search(r"second", u, re.I) else "NONE")
-    if re.search(r"\bOCPU", u, re.I):
-        measure = "OCPUS"
-    elif re.search(r"\bECPU", u, re.I):
-        measure = "ECPUS"
-    elif re.search(r"\bGPU", u, re.I):
-        measure = "GPUS"
-    elif re.search(r"Performance Unit", u + " " + d, re.I):
-        measure = "PERFORMANCE_UNITS"
-    elif np.isfinite(size) and (classify.is_network(pd.Series([d]))[0] or re.search(r"Transferred", u, re.I)):
-        measure = "DATA_TRANSFERRED"
-    elif np.isfinite(size):
-        measure = "MEMORY" if classify.is_memory(pd.Series([d]))[0] and time == "HOURS" else "STORAGE_SIZE"
-    elif re.search(r"instance|node", u, re.I) and time == "HOURS":
-        measure = "INSTANCE"
-    else:
-        measure = u.upper() or "NONE"
-    return 1.0, size, time, measure
+    size = _sku_size(u)
+    time = next((t for pattern, t in _SKU_TIMES if pattern.search(u)), "NONE")
+    return 1.0, size, time, _sku_measure(u, d, size, time)
 
 
 def vcpu_per_ocpu(descriptions: pd.Series) -> np.ndarray:
@@ -260,63 +277,59 @@ def oci_rules(keys: pd.DataFrame) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        A class table (:data:`carbonlab.io.classify.CLASS_COLUMNS`).
+        A class table (:data:`carbonlab.io._chunks.CLASS_COLUMNS`).
     """
-    cls = classify.class_table(len(keys), keys.index)
+    cls = _chunks.class_table(len(keys), keys.index)
     desc = keys["description"].fillna("").astype(str)
     raw_unit = keys["unit"].where(keys["unit"].notna(), keys["unit_readable"])
     cls["unit"] = raw_unit
     bu = parse_billing_unit(keys["unit_readable"], keys["unit"], desc)
     measure, time = bu["measure"].to_numpy(dtype=object), bu["time"].to_numpy(dtype=object)
     pack, size = bu["pack"].to_numpy(dtype=float), bu["size"].to_numpy(dtype=float)
-    sized = np.isfinite(size)
+    _processors(cls, desc, measure, time, pack)
+    _capacity(cls, desc, measure, time, pack * size, np.isfinite(size))
+    m = (measure == "DATA_TRANSFERRED") & np.isfinite(size)
+    net = m & classify.is_network(desc)
+    _chunks.assign(cls, net, kind="network", unit="GB", factor=pack * size)
+    _chunks.assign(cls, m & ~net, note="data volume that is not transfer out of a data centre")
+    _chunks.assign(cls, measure == "PERFORMANCE_UNITS", note="no physical model: block volume performance units "
+                                                             "(a performance level, not a capacity)")
+    _chunks.assign(cls, (measure == "INSTANCE") & (time == "HOURS"),
+                   note="instance hours of a service without a vCPU count")
+    rest = (cls["kind"] == "unknown").to_numpy() & (cls["note"] == "").to_numpy()
+    _chunks.assign(cls, rest, note="unit not modelled: " + raw_unit.fillna("none").astype(str))
+    cls["replication"] = classify.replication_factor(pd.Series("oci", index=keys.index), keys["service"], desc)
+    return _chunks.finish(cls, raw_unit)
 
+
+def _processors(cls, desc, measure, time, pack) -> None:
+    """OCPU-hours as vCPU-hours (licences excluded; Arm shapes without a stated ratio noted), GPU-hours."""
     m = measure == "OCPUS"
     licence = m & desc.str.contains(_LICENCE).to_numpy()
-    cls.loc[licence, "note"] = "excluded: a licence priced per OCPU-hour of a compute line (would count it twice)"
+    _chunks.assign(cls, licence, note="excluded: a licence priced per OCPU-hour of a compute line (would count "
+                                      "it twice)")
     vcpu = vcpu_per_ocpu(desc)
     ok = m & ~licence & (time == "HOURS") & np.isfinite(vcpu)
-    cls.loc[ok, "kind"] = "compute"
-    cls.loc[ok, "unit"] = "vCPU-h"
-    cls.loc[ok, "factor"] = pack[ok] * vcpu[ok]
-    cls.loc[ok, "instance_type"] = shape_architecture(desc)[ok]
-    cls.loc[m & ~licence & ~np.isfinite(vcpu), "note"] = ("OCPUs of an Arm shape whose vCPUs per OCPU Oracle's "
-                                                          "shape documentation does not state")
-    cls.loc[(measure == "ECPUS"), "note"] = "ECPUs: Oracle defines no vCPU or core equivalent of an ECPU"
+    _chunks.assign(cls, ok, kind="compute", unit="vCPU-h", factor=pack * vcpu, instance_type=shape_architecture(desc))
+    _chunks.assign(cls, m & ~licence & ~np.isfinite(vcpu), note="OCPUs of an Arm shape whose vCPUs per OCPU "
+                                                                 "Oracle's shape documentation does not state")
+    _chunks.assign(cls, measure == "ECPUS", note="ECPUs: Oracle defines no vCPU or core equivalent of an ECPU")
     m = (measure == "GPUS") & (time == "HOURS")
-    cls.loc[m, "kind"] = "gpu"
-    cls.loc[m, "unit"] = "GPU-h"
-    cls.loc[m, "factor"] = pack[m]
-    cls.loc[m, "instance_type"] = _gpu_models(desc)[m]
+    _chunks.assign(cls, m, kind="gpu", unit="GPU-h", factor=pack, instance_type=_gpu_models(desc))
+
+
+def _capacity(cls, desc, measure, time, gb, sized) -> None:
+    """Memory and storage in GB-hours, GB-months or GB-seconds; storage HDD or SSD by the SKU."""
     for kind, measures in (("memory", ("MEMORY",)), ("storage", ("STORAGE_SIZE",))):
         m = np.isin(measure, measures) & sized
         for t, unit in (("HOURS", "GB-h"), ("MONTHS", "GB-Mo"), ("SECONDS", "GB-s")):
-            mt = m & (time == t)
-            cls.loc[mt, "kind"] = kind
-            cls.loc[mt, "unit"] = unit
-            cls.loc[mt, "factor"] = pack[mt] * size[mt]
+            _chunks.assign(cls, m & (time == t), kind=kind, unit=unit, factor=gb)
     storage = (cls["kind"] == "storage").to_numpy()
     sc, guessed = classify.storage_class(desc)
     hdd, ssd = desc.str.contains(_HDD).to_numpy(), desc.str.contains(_SSD).to_numpy()
     sc = np.where(hdd, "hdd", np.where(ssd, "ssd", sc))
     cls.loc[storage, "storage_class"] = sc[storage]
     cls.loc[storage, "storage_class_guessed"] = (guessed & ~hdd & ~ssd)[storage]
-    m = (measure == "DATA_TRANSFERRED") & sized
-    net = m & classify.is_network(desc)
-    cls.loc[net, "kind"] = "network"
-    cls.loc[net, "unit"] = "GB"
-    cls.loc[net, "factor"] = pack[net] * size[net]
-    cls.loc[m & ~net, "note"] = "data volume that is not transfer out of a data centre"
-    cls.loc[measure == "PERFORMANCE_UNITS", "note"] = ("no physical model: block volume performance units (a "
-                                                      "performance level, not a capacity)")
-    cls.loc[(measure == "INSTANCE") & (time == "HOURS"), "note"] = "instance hours of a service without a vCPU count"
-    unknown = (cls["kind"] == "unknown").to_numpy()
-    rest = unknown & (cls["note"] == "").to_numpy()
-    cls.loc[rest, "note"] = "unit not modelled: " + raw_unit.fillna("none").astype(str)[rest]
-    cls["replication"] = classify.replication_factor(pd.Series("oci", index=keys.index), keys["service"], desc)
-    cls.loc[unknown, "unit"] = raw_unit[unknown]
-    cls.loc[unknown, "factor"] = 1.0
-    return cls
 
 
 # ----------------------------------------------------------------------------------------- regions
@@ -398,36 +411,30 @@ class _OciReader:
             what = ("an OCI usage report (no cost columns); read the cost report" if
                     "usage/consumedquantity" in {c.lower() for c in columns} else "not an OCI cost report")
             raise ValueError(f"{self.name}: {what}, missing column(s) {missing}")
-        self.keys = classify.KeyTable(oci_rules, ["service", "description", "unit", "unit_readable"])
+        self.keys = _chunks.KeyTable(oci_rules, ["service", "description", "unit", "unit_readable"])
 
     def _col(self, t: pa.Table, key: str):
-        c = self.cols.get(key)
-        return t.column(c) if c is not None and c in t.column_names else pa.nulls(t.num_rows, pa.string())
+        return tabular.column(t, self.cols.get(key))
 
     def chunks(self, batch_rows: int = tabular.BATCH_ROWS) -> Iterator[pd.DataFrame]:
-        first = 1
-        for t, _ in tabular.iter_tables(self.path, list(self.cols.values()), batch_rows=batch_rows, prefetch=False,
-                                        numeric=[self.cols[k] for k in ("quantity", "cost") if k in self.cols]):
-            yield self._chunk(t, first)
-            first += t.num_rows
+        return tabular.chunks(self.path, list(self.cols.values()), self._chunk, batch_rows=batch_rows,
+                              numeric=[self.cols["quantity"], self.cols["cost"]])
 
-    def _chunk(self, t: pa.Table, first: int) -> pd.DataFrame:
-        args = dict(name=self.name, first_row=first, lenient=self.lenient)
-        start, bad_s = tabular.times(self._col(t, "start"), column_name=self.cols["start"], **args)
-        end, bad_e = tabular.times(self._col(t, "end"), column_name=self.cols["end"], **args)
-        qty, bad_q = tabular.numbers(self._col(t, "quantity"), column_name=self.cols["quantity"], **args)
-        cost, bad_c = tabular.numbers(self._col(t, "cost"), column_name=self.cols["cost"], **args)
+    def _chunk(self, t: pa.Table, first: int, fetch=None) -> pd.DataFrame:
+        c = self.cols
+        (start, end, qty, cost), bad = tabular.parse_columns(
+            t, [(tabular.times, c["start"]), (tabular.times, c["end"]), (tabular.numbers, c["quantity"]),
+                (tabular.numbers, c["cost"])], name=self.name, first_row=first, lenient=self.lenient)
         coded = [tabular.codes(self._col(t, k)) for k in self.keys.columns]
         key = self.keys.lookup(coded)
         region = tabular.map_codes(tabular.codes(self._col(t, "region")),
                                    lambda cats: normalise_oci_region(pd.Series(cats, dtype=object)).tolist())
         raw_unit = coded[2] if "unit" in self.cols else coded[3]
-        bad = bad_s | bad_e | bad_q | bad_c
-        return classify.usage_chunk(self.keys.classes, key, start_ns=start, end_ns=end, quantity=qty, cost=cost,
-                                    provider="oci", region=region, service=coded[0],
-                                    account=tabular.codes(self._col(t, "account")), source_file=self.name,
-                                    first_row=first, bad=bad if bad.any() else None, raw_unit=raw_unit,
-                                    currency=tabular.codes(self._col(t, "currency")))
+        return _chunks.usage_chunk(self.keys.classes, key, start_ns=start, end_ns=end, quantity=qty, cost=cost,
+                                   provider="oci", region=region, service=coded[0],
+                                   account=tabular.codes(self._col(t, "account")), source_file=self.name,
+                                   first_row=first, bad=bad, raw_unit=raw_unit,
+                                   currency=tabular.codes(self._col(t, "currency")))
 
 
 def iter_oci_cost(path, *, lenient: bool = False, batch_rows: int = tabular.BATCH_ROWS) -> Iterator[pd.DataFrame]:
@@ -459,4 +466,4 @@ def read_oci_cost(path, *, lenient: bool = False) -> pd.DataFrame:
         cannot be parsed (file, row and column named).
     """
     reader = _OciReader(path, lenient=lenient)
-    return classify.concat_chunks(list(reader.chunks()), reader.name, "oci_cost")
+    return _chunks.concat_chunks(list(reader.chunks()), reader.name, "oci_cost")

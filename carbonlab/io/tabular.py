@@ -48,14 +48,17 @@ _NS = {"s": 1_000_000_000, "ms": 1_000_000, "us": 1_000, "ns": 1}
 NULL_TOKENS = ["", "NULL", "null"]
 
 
-def file_format(path) -> str:
-    """``parquet``, ``csv``, ``jsonl`` or ``json`` from the name, else from the first bytes
-    (:func:`carbonlab.io._files.file_format`)."""
-    return _files.file_format(path)
+#: ``parquet``, ``csv``, ``jsonl`` or ``json`` from the name, else from the first bytes (the rule of
+#: :func:`carbonlab.io._files.file_format`).
+file_format = _files.file_format
 
 
-def _flatten(table: pa.Table) -> pa.Table:
-    """Flatten struct columns into dotted names (``service.description``), recursively."""
+def flatten(table: pa.Table) -> pa.Table:
+    """Flatten struct columns into dotted names (``service.description``), recursively.
+
+    >>> flatten(pa.table({"sku": [{"id": "1", "description": "Core"}]})).column_names
+    ['sku.id', 'sku.description']
+    """
     while any(pa.types.is_struct(f.type) for f in table.schema):
         table = table.flatten()
     return table
@@ -90,7 +93,7 @@ def column_names(path) -> list[str]:
     fmt = file_format(path)
     if fmt == "parquet":
         schema = pq.read_schema(path)
-        return _flatten(schema.empty_table()).column_names
+        return flatten(schema.empty_table()).column_names
     if fmt in ("jsonl", "json"):
         return _dotted(_first_json_record(path))
     return _files.csv_columns(path)
@@ -122,6 +125,69 @@ def _row_group_runs(pf: pq.ParquetFile, batch_rows: int) -> list[list[int]]:
     if run:
         runs.append(run)
     return runs
+
+
+def column(table: pa.Table, name: str | None):
+    """Column ``name`` of ``table``; a column of nulls (strings) where ``name`` is None or not in the table.
+
+    >>> column(pa.table({"a": [1, 2]}), "b").null_count
+    2
+    """
+    if name is None or name not in table.column_names:
+        return pa.nulls(table.num_rows, pa.string())
+    return table.column(name)
+
+
+def chunks(path, columns: list[str], chunk, *, batch_rows: int = BATCH_ROWS, numeric=(),
+           json_schema: pa.Schema | None = None) -> Iterator:
+    """What ``chunk`` makes of each table of a file (the loop every billing reader runs).
+
+    Parameters
+    ----------
+    path, columns, batch_rows, numeric, json_schema
+        As :func:`iter_tables` (the tables are not prefetched here: the readers prefetch the chunks
+        they make, :func:`prefetched`).
+    chunk : callable
+        ``chunk(table, first_row, fetch)``: ``first_row`` is the 1-based data row of the table's first
+        row, ``fetch`` as :func:`iter_tables` yields it.
+
+    Yields
+    ------
+    What ``chunk`` returns, table by table.
+    """
+    first = 1
+    for t, fetch in iter_tables(path, columns, batch_rows=batch_rows, json_schema=json_schema, prefetch=False,
+                                numeric=numeric):
+        yield chunk(t, first, fetch)
+        first += t.num_rows
+
+
+def parse_columns(table: pa.Table, parsers, *, name: str, first_row: int,
+                  lenient: bool) -> tuple[list[np.ndarray], np.ndarray | None]:
+    """Parse several columns of one table with :func:`times` or :func:`numbers` (or a function of their
+    signature).
+
+    Parameters
+    ----------
+    table : pyarrow.Table
+    parsers : sequence of (callable, str)
+        ``(parse, column name)`` pairs; a column not in the table is parsed as all missing.
+    name, first_row, lenient
+        As :func:`numbers`.
+
+    Returns
+    -------
+    values : list of numpy.ndarray
+        One array per pair, in order.
+    bad : numpy.ndarray of bool or None
+        Rows where a value could not be parsed (lenient only), None where there is none.
+    """
+    values, bad = [], np.zeros(table.num_rows, dtype=bool)
+    for parse, col in parsers:
+        v, b = parse(column(table, col), name=name, column_name=col, first_row=first_row, lenient=lenient)
+        values.append(v)
+        bad |= b
+    return values, (bad if bad.any() else None)
 
 
 def iter_tables(path, columns: list[str], *, batch_rows: int = BATCH_ROWS,
@@ -184,47 +250,61 @@ def prefetched(iterator) -> Iterator:
 
 
 def _iter_tables(path, columns, *, batch_rows, json_schema, numeric=()):
-    fmt = file_format(path)
-    if fmt == "parquet":
-        schema = pq.read_schema(path)
-        top = {c.split(".")[0] for c in columns}
-        present = [n for n in schema.names if n in top]
-        strings = [n for n in schema.names if pa.types.is_string(schema.field(n).type)
-                   or pa.types.is_large_string(schema.field(n).type)]
-        pf = pq.ParquetFile(path, read_dictionary=strings)
-        for run in _row_group_runs(pf, batch_rows):
-            t = pf.read_row_groups(run, columns=present, use_threads=True)
+    return _READERS[file_format(path)](path, columns, batch_rows=batch_rows, json_schema=json_schema,
+                                       numeric=numeric)
 
-            def fetch(column, run=run):  # its own file handle: the prefetch thread may be reading
-                if column not in schema.names:
-                    return None
-                other = pq.ParquetFile(path)
-                return _flatten(other.read_row_groups(run, columns=[column], use_threads=True)).column(0)
 
-            yield _flatten(t), fetch
-    elif fmt == "csv":
-        have = set(column_names(path))
-        wanted = [c for c in columns if c in have]
-        batch_rows = min(batch_rows, TEXT_BATCH_ROWS)
-        for t in _files.iter_csv(path, wanted, null_values=NULL_TOKENS, batch_rows=batch_rows, rebatch=_rebatch,
-                                 plain=set(numeric)):
-            yield t, None
-    elif fmt == "json":
-        records = _files.json_records(path)
-        for start in range(0, len(records), batch_rows):
-            part = records[start:start + batch_rows]
-            table = pa.Table.from_pylist(part, schema=json_schema) if json_schema is not None \
-                else pa.Table.from_pylist(part)
-            yield _flatten(table), None
-    else:
-        batch_rows = min(batch_rows, TEXT_BATCH_ROWS)
-        read = pajson.ReadOptions(block_size=_files.CSV_BLOCK_BYTES, use_threads=True)
-        parse = pajson.ParseOptions(explicit_schema=json_schema,
-                                    unexpected_field_behavior="ignore" if json_schema is not None else "infer")
-        stream = pa.input_stream(str(path), compression="detect")
-        reader = pajson.open_json(stream, read_options=read, parse_options=parse)
-        for t in _rebatch(reader, batch_rows):
-            yield _flatten(t), None
+def _parquet_tables(path, columns, *, batch_rows, json_schema=None, numeric=()):
+    """Runs of whole row groups; string columns read as dictionaries."""
+    schema = pq.read_schema(path)
+    top = {c.split(".")[0] for c in columns}
+    present = [n for n in schema.names if n in top]
+    strings = [n for n in schema.names if pa.types.is_string(schema.field(n).type)
+               or pa.types.is_large_string(schema.field(n).type)]
+    pf = pq.ParquetFile(path, read_dictionary=strings)
+    for run in _row_group_runs(pf, batch_rows):
+        t = pf.read_row_groups(run, columns=present, use_threads=True)
+
+        def fetch(name, run=run):  # its own file handle: the prefetch thread may be reading
+            if name not in schema.names:
+                return None
+            other = pq.ParquetFile(path)
+            return flatten(other.read_row_groups(run, columns=[name], use_threads=True)).column(0)
+
+        yield flatten(t), fetch
+
+
+def _csv_tables(path, columns, *, batch_rows, json_schema=None, numeric=()):
+    have = set(column_names(path))
+    wanted = [c for c in columns if c in have]
+    for t in _files.iter_csv(path, wanted, null_values=NULL_TOKENS, batch_rows=min(batch_rows, TEXT_BATCH_ROWS),
+                             rebatch=_rebatch, plain=set(numeric)):
+        yield t, None
+
+
+def _json_tables(path, columns, *, batch_rows, json_schema=None, numeric=()):
+    """A JSON document, read whole (an array of records, or records one after another)."""
+    records = _files.json_records(path)
+    for start in range(0, len(records), batch_rows):
+        part = records[start:start + batch_rows]
+        table = pa.Table.from_pylist(part, schema=json_schema) if json_schema is not None \
+            else pa.Table.from_pylist(part)
+        yield flatten(table), None
+
+
+def _jsonl_tables(path, columns, *, batch_rows, json_schema=None, numeric=()):
+    """JSON lines, streamed by Arrow."""
+    read = pajson.ReadOptions(block_size=_files.CSV_BLOCK_BYTES, use_threads=True)
+    parse = pajson.ParseOptions(explicit_schema=json_schema,
+                                unexpected_field_behavior="ignore" if json_schema is not None else "infer")
+    stream = pa.input_stream(str(path), compression="detect")
+    reader = pajson.open_json(stream, read_options=read, parse_options=parse)
+    for t in _rebatch(reader, min(batch_rows, TEXT_BATCH_ROWS)):
+        yield flatten(t), None
+
+
+#: File format (:func:`file_format`) -> the generator of its tables.
+_READERS = {"parquet": _parquet_tables, "csv": _csv_tables, "json": _json_tables, "jsonl": _jsonl_tables}
 
 
 # --- columns to arrays --------------------------------------------------------

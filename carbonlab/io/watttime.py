@@ -24,13 +24,13 @@ starts with ``{`` or ``[``, else CSV; compression is told by the content
 
 Units are converted exactly: 1 lb MWh-1 = 0.45359237 g kWh-1, 1 kg kWh-1 =
 1000 g kWh-1.  Five-minute points are averaged into UTC hours; gaps follow the
-rule of :mod:`carbonlab.io.intensity_csv` and are flagged.  WattTime's signals
+rule of :mod:`carbonlab.io._hourly` and are flagged.  WattTime's signals
 count CO2 only (not CO2e).
 
 Broken input
 ------------
-The byte, CSV, time and intensity rules of :mod:`carbonlab.io.intensity_csv`
-apply (every problem is a ``SignalFileError`` in one line naming the file).
+The byte, CSV and intensity rules of :mod:`carbonlab.io._signal_files` and the
+time rules of :mod:`carbonlab.io._hourly` apply (every problem is a ``SignalFileError`` in one line naming the file).
 For JSON:
 
 * Text that is not JSON is an error naming its line and column; so is a
@@ -72,9 +72,9 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from carbonlab.io.intensity_csv import (SignalFileError, check_intensity, files_label, hourly_table,
-                                        intensity_cells, intensity_dataset, parse_times, read_text, sources,
-                                        table_from_text, unit_factor, wide_by_basis)
+from carbonlab.io._hourly import hourly_table, intensity_dataset, parse_times, wide_by_basis
+from carbonlab.io._signal_files import (SignalFileError, Table, check_intensity, files_label, intensity_cells,
+                                        read_text, sources, table_from_text, unit_factor)
 
 __all__ = ["read_watttime", "SIGNAL_BASES"]
 
@@ -175,6 +175,18 @@ def _read_v2(doc: list, name: str, region, signal_type) -> pd.DataFrame:
     if not doc:
         raise SignalFileError(f"{name}: empty WattTime v2 list")
     times, values = _points(doc, name, key_hint="WattTime v2 list")
+    kind, ba = _v2_labels(doc, name)
+    signal = signal_type if signal_type is not None else ("co2_" + kind.lower() if kind else None)
+    imputed = [1.0 if "modeled" in str(p.get("version", "")) else 0.0 for p in doc]
+    factor = unit_factor("lbs/MWh", where=name)
+    return _frame(times, check_intensity(values * factor, where=name, place=_point_place, shown=values),
+                  region=_label(region, ba, "ba", "region", name),
+                  signal=_label(signal, None, "datatype", "signal_type", name),
+                  name=name, place=lambda k: _point_place(k, "point_time"), imputed=imputed)
+
+
+def _v2_labels(doc: list, name: str) -> tuple[str | None, str | None]:
+    """The one ``datatype`` (upper case) and ``ba`` of a v2 list; strings or absent in every point."""
     for k, p in enumerate(doc):
         for key in ("ba", "datatype"):
             if not isinstance(p.get(key), (str, type(None))):
@@ -184,14 +196,7 @@ def _read_v2(doc: list, name: str, region, signal_type) -> pd.DataFrame:
     if len(kinds) > 1 or len(bas) > 1:
         raise SignalFileError(f"{name}: mixed datatypes {sorted(map(str, kinds))} or regions "
                               f"{sorted(map(str, bas))} in one v2 file")
-    kind = kinds.pop()
-    signal = signal_type if signal_type is not None else ("co2_" + kind.lower() if kind else None)
-    imputed = [1.0 if "modeled" in str(p.get("version", "")) else 0.0 for p in doc]
-    factor = unit_factor("lbs/MWh", where=name)
-    return _frame(times, check_intensity(values * factor, where=name, place=_point_place, shown=values),
-                  region=_label(region, bas.pop(), "ba", "region", name),
-                  signal=_label(signal, None, "datatype", "signal_type", name),
-                  name=name, place=lambda k: _point_place(k, "point_time"), imputed=imputed)
+    return kinds.pop(), bas.pop()
 
 
 def _read_json(text: str, name: str, region, signal_type) -> pd.DataFrame:
@@ -212,39 +217,47 @@ def _read_json(text: str, name: str, region, signal_type) -> pd.DataFrame:
 # ------------------------------------------------------------------------------------ CSV
 def _read_csv(text: str, name: str, region, signal_type, unit) -> pd.DataFrame:
     table = table_from_text(text, name)
-    cols = {h.strip().lower(): i for i, h in enumerate(table.header)}
-    base = Path(name).name
-    if "point_time" in cols and "value" in cols:                      # SDK CSV
+    tcol, vcol, default, region, signal_type = _csv_layout(table, Path(name).name, region, signal_type)
+    values = intensity_cells(table.column(vcol), where=name, place=table.place(vcol),
+                             factor=unit_factor(unit or default, where=name))
+    df = _frame(table.column(tcol), values, region=region, signal=signal_type, name=name,
+                place=table.place(tcol), imputed=_imputed_flags(table), unit="row")
+    df["source_row"] = table.lines
+    return df
+
+
+def _csv_layout(table: Table, base: str, region, signal_type):
+    """Time column, value column, the format's own unit, region and signal type of a CSV (SDK, SGIP raw
+    5-minute or SGIP hourly); region and signal from the file name where not given."""
+    cols = {h.strip().lower() for h in table.header}
+    if {"point_time", "value"} <= cols:                               # SDK CSV
         m = _SDK_NAME.match(base)
         region = region or (m.group("region") if m else None)
         signal_type = signal_type or (m.group("signal") if m else None)
         if region is None or signal_type is None:
-            raise SignalFileError(f"{name}: give region= and signal_type= (the file name does not follow "
+            raise SignalFileError(f"{table.name}: give region= and signal_type= (the file name does not follow "
                                   "the SDK's {region}_{signal_type}_{start}_{end}.csv)")
-        tcol, vcol, default = table.find("point_time"), table.find("value"), "lbs/MWh"
-    elif "time" in cols and "moer" in cols:                           # SGIP raw 5-minute
-        tcol, vcol, default = table.find("time"), table.find("moer"), "kg/kWh"
-    elif "datetime_utc" in cols and "moer_kgco2_per_kwh" in cols:    # SGIP hourly (derived)
-        tcol, vcol, default = table.find("datetime_utc"), table.find("moer_kgCO2_per_kWh"), "kg/kWh"
+        return table.find("point_time"), table.find("value"), "lbs/MWh", region, signal_type
+    if {"time", "moer"} <= cols:                                      # SGIP raw 5-minute
+        tcol, vcol = table.find("time"), table.find("moer")
+    elif {"datetime_utc", "moer_kgco2_per_kwh"} <= cols:             # SGIP hourly (derived)
+        tcol, vcol = table.find("datetime_utc"), table.find("moer_kgCO2_per_kWh")
     else:
-        raise SignalFileError(f"{name}: not a WattTime/SGIP CSV (columns: {table.header})")
-    if default == "kg/kWh":
-        region, signal_type = region or _sgip_region(base, name), signal_type or "co2_moer"
-    imputed = None
+        raise SignalFileError(f"{table.name}: not a WattTime/SGIP CSV (columns: {table.header})")
+    return tcol, vcol, "kg/kWh", region or _sgip_region(base, table.name), signal_type or "co2_moer"
+
+
+def _imputed_flags(table: Table) -> np.ndarray | None:
+    """The ``imputed_data_used`` column as 1/0/NaN, None without one."""
     icol = table.find("imputed_data_used", required=False)
-    if icol is not None:
-        flags = table.column(icol).str.lower()
-        bad = ~flags.isin(list(_FLAGS)).to_numpy()
-        if bad.any():
-            k = int(np.flatnonzero(bad)[0])
-            raise SignalFileError(f"{name}: {table.place(icol)(k)}: {flags.iloc[k]!r} is not true/false")
-        imputed = flags.map(_FLAGS).to_numpy(dtype=float)
-    values = intensity_cells(table.column(vcol), where=name, place=table.place(vcol),
-                             factor=unit_factor(unit or default, where=name))
-    df = _frame(table.column(tcol), values, region=region, signal=signal_type, name=name,
-                place=table.place(tcol), imputed=imputed, unit="row")
-    df["source_row"] = table.lines
-    return df
+    if icol is None:
+        return None
+    flags = table.column(icol).str.lower()
+    bad = ~flags.isin(list(_FLAGS)).to_numpy()
+    if bad.any():
+        k = int(np.flatnonzero(bad)[0])
+        raise SignalFileError(f"{table.name}: {table.place(icol)(k)}: {flags.iloc[k]!r} is not true/false")
+    return flags.map(_FLAGS).to_numpy(dtype=float)
 
 
 def _sgip_region(base: str, name: str) -> str:
@@ -284,7 +297,7 @@ def read_watttime(paths, *, region: str | None = None, signal_type: str | None =
         Unit of a CSV's values when it is not the format's own (lbs/MWh for the
         SDK, kg/kWh for SGIP).
     max_gap : int or None, default 3
-        Gap rule (see :mod:`carbonlab.io.intensity_csv`).
+        Gap rule (see :mod:`carbonlab.io._hourly`).
 
     Returns
     -------
@@ -305,7 +318,7 @@ def read_watttime(paths, *, region: str | None = None, signal_type: str | None =
 
     Raises
     ------
-    carbonlab.io.intensity_csv.SignalFileError
+    carbonlab.io._signal_files.SignalFileError
         A broken file, document or value (module docstring), or one region, time and signal with two values.
 
     Examples

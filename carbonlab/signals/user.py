@@ -7,7 +7,7 @@ used:
 * its values must be numbers (not booleans or strings) in a known ``units``, on a ``time`` of datetimes,
   with each time, region/zone and basis label once and every basis one of ``schema.BASES``;
 * NaN means "no value" (the hour is not covered); a negative, infinite or impossible value (above
-  :data:`carbonlab.io.intensity_csv.MAX_INTENSITY`, 5,000 g kWh-1, once converted) is an error naming
+  :data:`carbonlab.core.units.MAX_INTENSITY`, 5,000 g kWh-1, once converted) is an error naming
   where it is -- it never reaches a footprint;
 * several signals (a list) must agree where they overlap, else it is an error;
 * what the footprint does not use is recorded in ``assumed``, never dropped silently: zones or regions that
@@ -22,9 +22,9 @@ import pandas as pd
 import xarray as xr
 
 from carbonlab.core import schema
-from carbonlab.core.schema import BASIS, REGION, TIME
+from carbonlab.core.schema import BASIS, REGION, TIME, ZONE
+from carbonlab.core.units import MAX_INTENSITY, intensity_unit_factor
 from carbonlab.datasets.grid import regions_table
-from carbonlab.io.intensity_csv import MAX_INTENSITY, ZONE, intensity_unit_factor
 from carbonlab.signals.resolution import period_keys
 
 __all__ = ["user_values"]

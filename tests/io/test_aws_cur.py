@@ -15,7 +15,8 @@ import pyarrow.parquet as pq
 import pytest
 
 import carbonlab
-from carbonlab.io import aws_cur, describe_format, detect_format
+from carbonlab.core import units
+from carbonlab.io import aws_cur, classify, describe_format, detect_format
 
 LEGACY = {"lineItem/LineItemType": "Usage", "lineItem/UsageStartDate": "2019-03-01T00:00:00Z",
           "lineItem/UsageEndDate": "2019-03-01T01:00:00Z", "lineItem/UsageAccountId": "111111111111",
@@ -115,3 +116,125 @@ def test_payer_account_fills_missing_usage_account(tmp_path):
 ])
 def test_region_codes(value, how, expected):
     assert aws_cur.region_codes([value], how).tolist() == [expected]
+
+
+# ---------------------------------------------------------------------- classification and units
+# Against hand computations from the cited rules (CCF.md, ``../shared/methods/CCF.md``, for CCF's
+# behaviour; the provider's documentation for the quantities, cited at each test).  The same rows are
+# run through CCF itself in ``tests/test_ccf_billing_parity.py``.
+
+
+def _cur(tmp_path, rows, name="cur.csv"):
+    base = {"lineItem/LineItemType": "Usage", "lineItem/UsageStartDate": "2024-01-15T00:00:00Z",
+            "lineItem/UsageEndDate": "2024-01-16T00:00:00Z", "lineItem/UsageAccountId": "111111111111",
+            "product/region": "us-east-1", "lineItem/ProductCode": "AmazonEC2", "pricing/unit": "Hrs",
+            "product/vcpu": None, "product/instanceType": None, "lineItem/UnblendedCost": 1.0}
+    path = tmp_path / name
+    pd.DataFrame([{**base, **r} for r in rows]).to_csv(path, index=False)
+    return carbonlab.read_aws_cur(path)
+
+
+def _canonical(row):
+    return float(units.to_canonical([row["quantity"]], row["unit"], row["kind"], times=[row["start"]])[0])
+
+
+def test_s3_byte_hours_priced_in_gb_months(tmp_path):
+    # S3 TimedStorage-ByteHrs is priced in GB-Mo (CUR pricing/unit); CCF divides by 2^40 as byte-hours
+    # (CCF.md §3.2, issue #1029). 500 GB-Mo in January = 500/1000 x 24 x 31 TB-h.
+    u = _cur(tmp_path, [{"lineItem/ProductCode": "AmazonS3", "lineItem/UsageType": "TimedStorage-ByteHrs",
+                         "pricing/unit": "GB-Mo", "lineItem/UsageAmount": 500}])
+    row = u.iloc[0]
+    assert (row["kind"], row["storage_class"], row["replication"]) == ("storage", "hdd", 6.0)
+    assert _canonical(row) == pytest.approx(372.0, rel=1e-15)
+    assert _canonical(row) / (500 / 2**40) == pytest.approx(8.18e11, rel=1e-3)
+
+
+def test_burstable_baseline_is_utilisation_not_fewer_vcpus(tmp_path):
+    # t3.medium: 2 vCPU, baseline 20 % per vCPU (AWS burstable docs; CCF BURSTABLE_INSTANCE_BASELINE_UTILIZATION)
+    u = _cur(tmp_path, [{"lineItem/UsageType": "BoxUsage:t3.medium", "lineItem/UsageAmount": 24,
+                         "product/vcpu": "2"}])
+    row = u.iloc[0]
+    assert row["quantity"] == 48 and row["unit"] == "vCPU-h"          # CCF: 2 x 24 x 20/50 = 19.2
+    assert row["utilization"] == pytest.approx(0.2)
+
+
+def test_instance_hours_gpus_rds_prefix_region_prefix_and_report_vcpu(tmp_path):
+    u = _cur(tmp_path, [
+        {"lineItem/UsageType": "BoxUsage:p3.2xlarge", "lineItem/UsageAmount": 24},
+        {"lineItem/ProductCode": "AmazonRDS", "lineItem/UsageType": "EU-Multi-AZUsage:db.r5.large",
+         "product/region": "eu-west-1", "lineItem/UsageAmount": 10, "product/instanceType": "db.r5.large"},
+        {"lineItem/UsageType": "BoxUsage:zz9.mega", "lineItem/UsageAmount": 3, "product/vcpu": "6"},
+        {"lineItem/UsageType": "BoxUsage:zz9.mega", "lineItem/UsageAmount": 3},
+    ])
+    p3 = u[u["source_row"] == 1].set_index("kind")
+    assert p3.loc["compute", "quantity"] == 24 * 8 and p3.loc["gpu", "quantity"] == 24      # 8 vCPU, 1 V100
+    assert p3.loc["gpu", "cost"] == 0 and p3.loc["compute", "cost"] == 1.0
+    rds = u[u["source_row"] == 2].iloc[0]
+    assert (rds["instance_type"], rds["quantity"], rds["replication"]) == ("r5.large", 20.0, 2.0)
+    assert rds["service"] == "Amazon Relational Database Service"
+    unknown_type = u[u["source_row"] == 3].iloc[0]
+    assert (unknown_type["kind"], unknown_type["quantity"]) == ("compute", 18.0)     # the report's vCPU
+    no_vcpu = u[u["source_row"] == 4].iloc[0]
+    assert no_vcpu["kind"] == "unknown" and "without a vCPU count" in no_vcpu["note"]
+
+
+def test_lambda_fargate_glue(tmp_path):
+    u = _cur(tmp_path, [
+        {"lineItem/ProductCode": "AWSLambda", "lineItem/UsageType": "Lambda-GB-Second",
+         "pricing/unit": "Lambda-GB-Second", "lineItem/UsageAmount": 1769},
+        {"lineItem/ProductCode": "AmazonECS", "lineItem/UsageType": "USE2-Fargate-GB-Hours",
+         "pricing/unit": "GB-Hours", "lineItem/UsageAmount": 16},
+        {"lineItem/ProductCode": "AmazonECS", "lineItem/UsageType": "USE2-Fargate-vCPU-Hours:perCPU",
+         "pricing/unit": "vCPU-Hours", "lineItem/UsageAmount": 4},
+        {"lineItem/ProductCode": "AWSGlue", "lineItem/UsageType": "USE1-ETL-DPU-Hour",
+         "pricing/unit": "DPU-Hour", "lineItem/UsageAmount": 2},
+    ]).set_index("source_row")
+    # 1,769 MB per vCPU (AWS Lambda guide): 1769 GB-s = 1000 vCPU-s
+    assert _canonical(u.loc[1]) == pytest.approx(1000 / 3600, rel=1e-12)
+    assert (u.loc[2, "kind"], u.loc[2, "unit"]) == ("memory", "GB-h")   # CCF: SSD storage
+    assert (u.loc[3, "kind"], u.loc[3, "quantity"]) == ("compute", 4.0)
+    assert (u.loc[4, "kind"], u.loc[4, "quantity"]) == ("compute", 8.0)  # 4 vCPU per DPU (AWS Glue)
+
+
+def test_lines_that_are_not_usage_or_double_count(tmp_path):
+    u = _cur(tmp_path, [
+        {"lineItem/LineItemType": "Tax", "lineItem/UsageType": "", "pricing/unit": "", "lineItem/UsageAmount": 0,
+         "lineItem/UnblendedCost": 12.5},
+        {"lineItem/LineItemType": "Credit", "lineItem/UsageType": "", "pricing/unit": "",
+         "lineItem/UsageAmount": 0, "lineItem/UnblendedCost": -30},
+        {"lineItem/UsageType": "ECS-EC2-vCPU-Hours", "pricing/unit": "vCPU-Hours", "lineItem/UsageAmount": 5},
+        {"lineItem/UsageType": "NatGateway-Hours", "lineItem/UsageAmount": 24},
+        {"lineItem/UsageType": "DataTransfer-In-Bytes", "pricing/unit": "GB", "lineItem/UsageAmount": 9},
+        {"lineItem/ProductCode": "AmazonCloudFront", "lineItem/UsageType": "US-DataTransfer-Out-Bytes",
+         "pricing/unit": "GB", "lineItem/UsageAmount": 9},
+        {"lineItem/UsageType": "EU-DataTransfer-Out-Bytes", "pricing/unit": "GB", "lineItem/UsageAmount": 9},
+    ]).set_index("source_row")
+    assert u.loc[1, "note"] == "not usage (Tax)" and u.loc[2, "note"] == "not usage (Credit)"
+    assert u.loc[3, "note"].startswith("excluded")
+    assert u.loc[4, "note"] == "no physical model for this usage type"
+    assert u.loc[5, "kind"] == "unknown" and u.loc[6, "kind"] == "unknown"   # inbound; CloudFront (CCF excludes)
+    assert u.loc[7, "kind"] == "network"
+    est = classify.estimable(u["note"])
+    assert list(est) == [False, False, False, True, True, True, True]
+
+
+def test_cur2_parquet_and_legacy_csv_read_the_same(tmp_path):
+    rows = [{"lineItem/UsageType": "BoxUsage:m5.large", "lineItem/UsageAmount": 5, "product/vcpu": "2"},
+            {"lineItem/UsageType": "EBS:VolumeUsage.gp3", "pricing/unit": "GB-Mo", "lineItem/UsageAmount": 30}]
+    legacy = _cur(tmp_path, rows)
+    cur2 = pd.DataFrame({
+        "line_item_line_item_type": ["Usage"] * 2,
+        "line_item_usage_start_date": pd.to_datetime(["2024-01-15"] * 2, utc=True),
+        "line_item_usage_end_date": pd.to_datetime(["2024-01-16"] * 2, utc=True),
+        "line_item_usage_account_id": ["111111111111"] * 2, "product_region_code": ["us-east-1"] * 2,
+        "line_item_product_code": ["AmazonEC2"] * 2, "line_item_usage_type": [r["lineItem/UsageType"] for r in rows],
+        "pricing_unit": ["Hrs", "GB-Mo"], "product_instance_type": [None, None],
+        "line_item_usage_amount": [5.0, 30.0], "line_item_unblended_cost": [1.0, 1.0],
+    })
+    table = pa.Table.from_pandas(cur2, preserve_index=False).append_column(
+        "product", pa.array([[("vcpu", "2")], []], pa.map_(pa.string(), pa.string())))
+    pq.write_table(table, tmp_path / "cur2.parquet")
+    new = carbonlab.read_aws_cur(tmp_path / "cur2.parquet")
+    cols = ["kind", "quantity", "unit", "instance_type", "storage_class", "replication", "cost", "source_row"]
+    pd.testing.assert_frame_equal(new[cols], legacy[cols])
+    assert new.attrs["source_format"] == "aws_cur_cur2"

@@ -242,7 +242,7 @@ GERMAN = ["Abonnement-GUID (SubscriptionGuid)", "Ressourcengruppe (ResourceGroup
           "ResourceType (ResourceType)", "InstanceId (InstanceId)", "Tags (Tags)", "OfferId (OfferId)",
           "Zusätzliche Informationen (AdditionalInfo)", "Dienstinformation 1 (ServiceInfo1)",
           "Dienstinformation 2 (ServiceInfo2)", "ServiceName", "ServiceTier", "Currency", "Maßeinheit (UnitOfMeasure)"]
-ENGLISH = [azure_costs._english(h) for h in GERMAN]
+ENGLISH = [azure_costs.english_name(h) for h in GERMAN]
 # values as in OpenCost's German sample: ISO dates, decimal points
 LOCAL_ROWS = [
     dict(UsageDateTime="2025-01-15", MeterCategory="Virtual Machines", MeterSubcategory="Dsv3 Series",
@@ -406,3 +406,88 @@ def test_vcore_meters_and_container_durations(tmp_path):
     u = read_azure_costs(path)
     assert u["kind"].tolist() == ["compute", "compute", "memory"]
     assert u["quantity"].tolist() == pytest.approx([96.0, 2.0, 10.0])     # vCPU-h, vCPU-h, GB-h
+
+
+# ---------------------------------------------------------------------- classification and units
+# Against hand computations from the cited rules (CCF.md, ``../shared/methods/CCF.md``, for CCF's
+# behaviour; the provider's documentation for the quantities, cited at each test).  The same rows are
+# run through CCF itself in ``tests/test_ccf_billing_parity.py``.
+
+
+def _canonical(row):
+    return float(units.to_canonical([row["quantity"]], row["unit"], row["kind"], times=[row["start"]])[0])
+
+
+def _azure(tmp_path, rows, mca=False):
+    base = {"SubscriptionId": "sub", "Date": "01/15/2024", "MeterCategory": "Virtual Machines",
+            "MeterSubCategory": "", "ResourceLocation": "West Europe", "ChargeType": "Usage",
+            "CostInBillingCurrency": 1.0, "AdditionalInfo": ""}
+    df = pd.DataFrame([{**base, **r} for r in rows])
+    if mca:
+        df = df.rename(columns={c: c[0].lower() + c[1:] for c in df.columns if c != "SubscriptionId"})
+        df["billingProfileId"] = "bp"
+    path = tmp_path / "az.csv"
+    df.to_csv(path, index=False)
+    return carbonlab.read_azure_costs(path)
+
+
+def test_azure_pack_size_and_vm_size(tmp_path):
+    u = _azure(tmp_path, [
+        {"MeterName": "F8s v2", "UnitOfMeasure": "10 Hours", "Quantity": 2.4,
+         "AdditionalInfo": json.dumps({"ServiceType": "Standard_F8s_v2", "VCPUs": 8})},
+        {"MeterName": "D2 v3/D2s v3", "UnitOfMeasure": "1 Hour", "Quantity": 24},
+        {"MeterName": "Mystery", "UnitOfMeasure": "1 Hour", "Quantity": 24,
+         "AdditionalInfo": json.dumps({"ServiceType": "Standard_Zz99", "VCPUs": 12})},
+    ]).set_index("source_row")
+    # "10 Hours": 2.4 packs = 24 h (CCF uses 2.4 h, CCF.md §1.4)
+    assert (u.loc[1, "quantity"], u.loc[1, "instance_type"]) == (24 * 8, "Standard_F8s_v2")
+    assert (u.loc[2, "quantity"], u.loc[2, "instance_type"]) == (48, "Standard_D2_v3")   # from the meter name
+    assert (u.loc[3, "kind"], u.loc[3, "quantity"]) == ("compute", 24 * 12)             # AdditionalInfo VCPUs
+    assert set(u["region"]) == {"westeurope"}
+    assert (u["end"] - u["start"] == pd.Timedelta(days=1)).all()
+
+
+def test_azure_disks_gb_month_memory_network(tmp_path):
+    u = _azure(tmp_path, [
+        {"MeterCategory": "Storage", "MeterName": "P10 LRS Disk", "UnitOfMeasure": "1/Month", "Quantity": 1 / 31},
+        {"MeterCategory": "Storage", "MeterName": "Hot LRS Data Stored", "UnitOfMeasure": "1 GB/Month",
+         "Quantity": 100},
+        {"MeterCategory": "Functions", "MeterName": "Execution Time", "UnitOfMeasure": "50000 GB Seconds",
+         "Quantity": 2},
+        {"MeterCategory": "Bandwidth", "MeterName": "Inter Region Data Transfer Out", "UnitOfMeasure": "1 TB",
+         "Quantity": 0.5},
+        {"MeterCategory": "Bandwidth", "MeterName": "Data Transfer Out To Any Destination", "UnitOfMeasure": "1 GB",
+         "Quantity": 5},
+        {"MeterCategory": "Redis Cache", "MeterName": "C1 Cache Instance", "UnitOfMeasure": "1 Hour",
+         "Quantity": 24},
+        {"MeterCategory": "Azure App Service", "MeterName": "P1 v2 App", "UnitOfMeasure": "1 Hour", "Quantity": 24},
+        {"MeterCategory": "Reservation", "MeterName": "RI", "UnitOfMeasure": "1", "Quantity": 1,
+         "ChargeType": "Purchase"},
+    ]).set_index("source_row")
+    # P10 = 128 GiB (Azure managed disk types); one disk for one day of January = 128 GiB x 24 h
+    assert _canonical(u.loc[1]) == pytest.approx(128 * 1.073741824 * 24 / 1000, rel=1e-12)
+    assert (u.loc[1, "storage_class"], u.loc[1, "replication"]) == ("ssd", 3.0)
+    # 100 GB-months in January = 100/1000 x 24 x 31 TB-h (CCF: 100/1000 x 24, CCF.md §3.2)
+    assert _canonical(u.loc[2]) == pytest.approx(74.4, rel=1e-12) and u.loc[2, "storage_class"] == "hdd"
+    assert (u.loc[3, "kind"], _canonical(u.loc[3])) == ("memory", pytest.approx(100000 / 3600))
+    assert (u.loc[4, "kind"], u.loc[4, "quantity"]) == ("network", 500.0)
+    assert u.loc[5, "kind"] == "unknown"                       # "To Any" (as CCF)
+    assert (u.loc[6, "kind"], _canonical(u.loc[6]), u.loc[6, "replication"]) == ("memory", 24.0, 2.0)
+    assert u.loc[7, "kind"] == "unknown" and "without a vCPU count" in u.loc[7, "note"]   # CCF: 1 vCPU
+    assert u.loc[8, "note"] == "not usage (Purchase)"
+
+
+def test_azure_column_sets_and_legacy_names(tmp_path):
+    rows = [{"MeterName": "D2 v3/D2s v3", "UnitOfMeasure": "1 Hour", "Quantity": 24}]
+    ea = _azure(tmp_path, rows)
+    mca = _azure(tmp_path, [{**rows[0], "Date": "2024-01-15"}], mca=True)
+    assert ea.attrs["source_format"] == "azure_costs_ea" and mca.attrs["source_format"] == "azure_costs_mca"
+    cols = ["start", "kind", "quantity", "instance_type", "region"]
+    pd.testing.assert_frame_equal(ea[cols], mca[cols])
+    # the 2019-10-01 EA schema: SubscriptionGuid, UsageDateTime, UsageQuantity, PreTaxCost, MeterRegion "EU West"
+    legacy = pd.DataFrame([{"SubscriptionGuid": "sub", "UsageDateTime": "2024-01-15", "MeterCategory": "Virtual Machines",
+                            "MeterSubcategory": "", "MeterName": "D2 v3/D2s v3", "MeterRegion": "EU West",
+                            "UnitOfMeasure": "1 Hour", "UsageQuantity": 24, "PreTaxCost": 1.0}])
+    legacy.to_csv(tmp_path / "legacy.csv", index=False)
+    old = carbonlab.read(tmp_path / "legacy.csv")
+    pd.testing.assert_frame_equal(old[cols], ea[cols])

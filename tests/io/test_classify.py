@@ -167,3 +167,10 @@ def test_lambda_at_edge_is_lambda_compute_in_its_region(tmp_path):
     u = _cur(tmp_path, [{"lineItem/UsageType": "USW2-Lambda-Edge-GB-Second", "lineItem/ProductCode": "AmazonCloudFront",
                          "pricing/unit": "Lambda-GB-Second", "lineItem/UsageAmount": 1769.0}])
     assert (u["kind"].iloc[0], u["quantity"].iloc[0]) == ("compute", pytest.approx(1000 / 3600))
+
+
+def test_parse_pack():
+    pack, base = classify.parse_pack(pd.Series(["10 Hours", "1 GB/Month", "1/Month", "50000 GB Seconds", "10K",
+                                                "Hours", None]))
+    assert pack.tolist() == [10, 1, 1, 50000, 10000, 1, 1]
+    assert base.tolist() == ["Hours", "GB/Month", "/Month", "GB Seconds", "", "Hours", ""]

@@ -21,6 +21,16 @@ def usage():
     return carbonlab.read_focus(dataset_path(*SAMPLE))
 
 
+def test_a_table_in_memory_reads_as_the_file(raw, usage):
+    from carbonlab.io.focus import parse_focus
+
+    parsed = parse_focus(raw, name="fjordline_focus.parquet")
+    cols = ["start", "end", "provider", "region", "service", "kind", "instance_type", "quantity", "unit", "cost",
+            "source_row", "note"]
+    pd.testing.assert_frame_equal(parsed[cols], usage[cols])
+    assert parsed.attrs["source_format"] == usage.attrs["source_format"]
+
+
 def test_shipped_sample_is_the_generator_output(raw):
     # the shipped file is what the deterministic generator gives for seed 0
     fresh = to_focus(sample_usage_records(seed=0))

@@ -19,7 +19,7 @@ import carbonlab
 from carbonlab.core import units
 from carbonlab.cube import kind_totals
 from carbonlab.datasets import dataset_path
-from carbonlab.io import detect_format, tabular
+from carbonlab.io import detect_format
 
 # file, detected format, attrs["source_format"], cost column (None: JSON), clouds
 FILES = [
@@ -218,17 +218,6 @@ def test_gcp_bad_value_in_csv_export(tmp_path):
     rows.to_csv(path, index=False)
     with pytest.raises(ValueError, match=r"gcp.csv: row 9, column usage_amount: cannot parse 'lots'"):
         carbonlab.read_gcp_billing(path)
-
-
-def test_time_formats_of_the_exports():
-    # BigQuery text, ISO 8601 with Z or offset, naive (UTC), Azure's US dates
-    import pyarrow as pa
-
-    for text, expected in [("2025-01-28 05:00:00 UTC", "2025-01-28T05:00Z"), ("2025-01-28T05:00:00Z", "2025-01-28T05:00Z"),
-                           ("2025-01-28T06:00:00+01:00", "2025-01-28T05:00Z"), ("2025-01-28 05:00:00", "2025-01-28T05:00Z"),
-                           ("01/28/2025", "2025-01-28T00:00Z")]:
-        ns, bad = tabular.times(pa.array([text]), name="f", column_name="c", first_row=1, lenient=False)
-        assert ns[0] == pd.Timestamp(expected).value and not bad.any(), text
 
 
 def test_cli_estimate_reads_any_format_and_says_which(tmp_path, capsys):

@@ -225,3 +225,12 @@ def test_a_grid_too_large_for_memory_is_refused(tmp_path):
     p.write_text("time,zone,value,unit\n" + rows + "2099-01-01T00:00:00Z,Z0,1,g/kWh\n")
     with pytest.raises(ValueError, match=r"many.csv: 3000 zones over 666217 hours .* more than 40,000,000"):
         read_intensity_csv(p)
+
+
+def test_names_defined_in_core_stay_importable_here():
+    from carbonlab.core import schema, units
+    from carbonlab.io import intensity_csv
+
+    assert intensity_csv.ZONE is schema.ZONE and intensity_csv.MAX_INTENSITY == units.MAX_INTENSITY
+    assert intensity_csv.intensity_unit_factor is units.intensity_unit_factor
+    assert intensity_csv.INTENSITY_UNITS is units.INTENSITY_UNITS
