@@ -23,7 +23,7 @@ import importlib
 
 import xarray as xr
 
-from carbonlab import footprint, sensitivity
+from carbonlab import sensitivity, tables
 
 __all__ = ["CarbonAccessor"]
 
@@ -42,19 +42,19 @@ class CarbonAccessor:
     # tables
     def summary(self) -> dict:
         """:func:`carbonlab.summary`."""
-        return footprint.summary(self._ds)
+        return tables.summary(self._ds)
 
     def totals(self, by=None, *, freq=None) -> xr.Dataset:
         """:func:`carbonlab.totals` (sum over every dimension but ``by``)."""
-        return sensitivity.totals(self._ds, by, freq=freq)
+        return tables.totals(self._ds, by, freq=freq)
 
     def total(self, metric: str = "co2e", *, basis=None):
         """:func:`carbonlab.total` (one number, or one per methodology)."""
-        return sensitivity.total(self._ds, metric, basis=basis)
+        return tables.total(self._ds, metric, basis=basis)
 
     def to_tidy(self, freq: str = "MS"):
         """:func:`carbonlab.to_tidy`."""
-        return footprint.to_tidy(self._ds, freq)
+        return tables.to_tidy(self._ds, freq)
 
     def rerun(self, methodology):
         """:func:`carbonlab.rerun` (the same usage under another methodology)."""

@@ -34,7 +34,8 @@ def _run(path: Path, methodology, out: Path, *, label: str, lenient: bool = Fals
     matplotlib.use("Agg")
     from tqdm.auto import tqdm
 
-    from carbonlab import plot, summary, to_tidy, unattributed_table
+    from carbonlab import plot
+    from carbonlab.tables import summary, to_tidy, unattributed_table
     from carbonlab.footprint import FootprintChain
     from carbonlab.cube import usage_cube
     from carbonlab.io import describe_format
@@ -170,7 +171,7 @@ def main(argv=None) -> int:
 
 def _command(args) -> int:
     if args.command == "methodologies":
-        from carbonlab import list_methodologies, methodology
+        from carbonlab.methodology import list_methodologies, methodology
 
         for name in list_methodologies():
             print(f"{name:<16} {methodology(name).description}")

@@ -18,21 +18,11 @@ from importlib import resources
 
 from carbonlab.core.provenance import stamp
 from carbonlab.core.schema import BASES
+from carbonlab.stages import CHOICES, STAGES, cube_options
 
 __all__ = ["Methodology", "methodology", "list_methodologies", "CHOICES"]
 
-#: Allowed values of the parameters that name a model or a data source.
-CHOICES: dict[str, tuple] = {
-    "coefficient_set": ("ccf_2020", "ccf_2026"),
-    "pue_source": ("ccf", "region", "fleet"),
-    "pue_fleet": ("ccf_2020", "provider_2024"),
-    "grid_source": ("ccf_factors", "regions_annual", "grid_profiles"),
-    "resolution": ("hourly", "monthly", "annual"),
-    "embodied_model": ("teads_baseline", "boavizta", "none"),
-    "wue_source": ("region", "none"),
-}
-
-_STAGES = ("energy", "facility", "grid", "embodied", "water")
+_STAGES = tuple(s.name for s in STAGES)
 
 
 @dataclass(frozen=True)
@@ -136,8 +126,7 @@ class Methodology:
     @property
     def cube_options(self) -> dict[str, str]:
         """The parameters a usage cube depends on, as keyword arguments of :func:`carbonlab.usage_cube`."""
-        return {"coefficient_set": self.coefficient_set,
-                "embodied_model": "boavizta" if self.embodied_model == "boavizta" else "teads_baseline"}
+        return cube_options(self)
 
     @property
     def hardware_key(self) -> tuple:

@@ -10,8 +10,8 @@ A methodology is a value, so a study of it is a loop over values:
 * :func:`decompose` splits the difference between two methodologies into the
   stages of the chain that cause it (coefficients, PUE, grid, embodied,
   water), for a waterfall chart;
-* :func:`totals` and :func:`total` reduce a Footprint to totals by any
-  dimension or to one number.
+* :func:`evaluate` reduces the footprint of each methodology to one number
+  (:func:`carbonlab.tables.total`, one of :data:`carbonlab.tables.METRICS`).
 
 Every evaluation reuses one usage cube per :attr:`Methodology.hardware_key`
 and keeps only the totals, so a tornado over ten knobs costs about ten
@@ -30,7 +30,6 @@ References
 from __future__ import annotations
 
 import itertools
-import json
 import math
 from dataclasses import fields
 
@@ -38,26 +37,17 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from carbonlab.core import schema
 from carbonlab.core.provenance import read_stamp
 from carbonlab.cube import usage_cube
 from carbonlab.footprint import FootprintChain, compare
-from carbonlab.methodology import CHOICES, Methodology, methodology as get_methodology
-from carbonlab.core.schema import BASIS, COMPONENT, METHODOLOGY, TIME
+from carbonlab.methodology import Methodology, methodology as get_methodology
+from carbonlab.stages import CHOICES, STAGE_PARAMETERS, stage_of
+from carbonlab.core.schema import BASIS, COMPONENT, METHODOLOGY
+from carbonlab.tables import METRICS, total
 
-__all__ = ["STAGE_PARAMETERS", "RANGES", "METRICS", "totals", "total", "variants", "sweep", "evaluate",
-           "methodology_of", "rerun", "tornado", "decompose"]
+__all__ = ["STAGE_PARAMETERS", "RANGES", "variants", "sweep", "evaluate", "methodology_of", "rerun", "tornado",
+           "decompose"]
 
-#: The stage of the chain each methodology parameter belongs to, in the order of the chain.
-#: Parameters a later version adds and that are not listed here form a stage ``other``.
-STAGE_PARAMETERS: dict[str, tuple[str, ...]] = {
-    "coefficients": ("coefficient_set", "default_utilization", "memory_beyond_benchmark", "memory_coefficient",
-                     "ssd_coefficient", "hdd_coefficient", "network_coefficient"),
-    "PUE": ("pue_source", "pue_fleet"),
-    "grid": ("grid_source", "resolution"),
-    "embodied": ("embodied_model", "amortization_years"),
-    "water": ("wue_source",),
-}
 
 #: Plausible alternative values of each knob for :func:`tornado` (the base value is always included).
 #: Categorical knobs list every choice; numeric ones a range with its source.
@@ -78,106 +68,8 @@ RANGES: dict[str, tuple] = {
     "embodied_model": tuple(c for c in CHOICES["embodied_model"] if c != "none"),
 }
 
-#: Scalar metrics of a footprint: name -> (unit, description).
-METRICS: dict[str, tuple[str, str]] = {
-    "co2e": ("t", "operational (one basis) plus embodied emissions"),
-    "co2e_operational": ("t", "operational emissions (one basis)"),
-    "co2e_embodied": ("t", "embodied emissions"),
-    "energy": ("kWh", "facility energy"),
-    "energy_it": ("kWh", "IT energy"),
-    "water": ("L", "water consumption"),
-}
-
-_AMOUNTS = ("energy_it", "energy", "co2e_operational", "co2e_embodied", "water")
 _FOOTPRINT_ONLY = ("energy_it", "pue", "energy", "grid_intensity", "co2e_operational", "co2e_embodied",
                    "wue", "water")
-
-
-# --------------------------------------------------------------------------------------------- totals
-
-def totals(fp: xr.Dataset, by=None, *, freq: str | None = None) -> xr.Dataset:
-    """Amounts of a Footprint summed over every dimension but ``by``.
-
-    Parameters
-    ----------
-    fp : xarray.Dataset
-        A Footprint, or a comparison (a ``methodology`` dimension is kept).
-    by : str or sequence of str, optional
-        Dimensions to keep (``"region"``, ``"service"``, ``"time"``,
-        ``"component"``, ``"account"``); ``basis`` and ``methodology`` are
-        always kept.
-    freq : str, optional
-        With ``"time"`` in ``by``, a pandas frequency to sum the hours into
-        (``"MS"`` months, ``"D"`` days).
-
-    Returns
-    -------
-    xarray.Dataset
-        ``energy_it`` [kWh], ``energy`` [kWh], ``co2e_operational`` [g],
-        ``co2e_embodied`` [g], ``water`` [L], with registry attrs.
-
-    Examples
-    --------
-    One hour of an m5.large (2 vCPU) in us-east-1:
-
-    >>> import pandas as pd, carbonlab
-    >>> usage = pd.DataFrame(dict(start=["2025-01-01T00:00Z"], end=["2025-01-01T01:00Z"], provider=["aws"],
-    ...     region=["us-east-1"], service=["vm"], kind=["compute"], instance_type=["m5.large"],
-    ...     quantity=[2.0], unit=["vCPU-h"], source_file=["doc"], source_row=[1]))
-    >>> t = totals(carbonlab.estimate(usage, "ccf"), by="region")
-    >>> t["co2e_operational"].dims, t["co2e_operational"].attrs["units"]
-    (('region', 'basis'), 'g')
-    """
-    by = [by] if isinstance(by, str) else list(by or [])
-    keep = set(by) | {METHODOLOGY, BASIS}
-    out = {}
-    for name in _AMOUNTS:
-        da = fp[name]
-        missing = [d for d in by if d not in fp.dims]
-        if missing:
-            raise KeyError(f"the footprint has no dimension {missing[0]!r}; dimensions: {sorted(fp.dims)}")
-        # min_count: a basis a methodology of a comparison does not compute stays missing, not 0
-        summed = da.sum([d for d in da.dims if d not in keep], min_count=1)
-        if freq is not None and TIME in summed.dims:
-            summed = summed.resample({TIME: freq}).sum(min_count=1)
-        out[name] = schema.set_attrs(summed, name)
-    return xr.Dataset(out, attrs={k: v for k, v in fp.attrs.items() if k != "history"})
-
-
-def total(fp: xr.Dataset, metric: str = "co2e", *, basis: str | None = None):
-    """One number of a Footprint (one per methodology of a comparison).
-
-    Parameters
-    ----------
-    fp : xarray.Dataset
-    metric : str, default "co2e"
-        A key of :data:`METRICS`: ``co2e`` (operational on ``basis`` plus
-        embodied) [t], ``co2e_operational`` [t], ``co2e_embodied`` [t],
-        ``energy`` [kWh], ``energy_it`` [kWh], ``water`` [L].
-    basis : str, optional
-        Basis of the operational emissions; the footprint's first by default.
-
-    Returns
-    -------
-    float or xarray.DataArray
-        A float, or a DataArray on ``methodology`` for a comparison.
-    """
-    if metric not in METRICS:
-        raise KeyError(f"unknown metric {metric!r}; metrics: {sorted(METRICS)}")
-    t = totals(fp)
-    basis = basis or str(fp[BASIS].values[0])
-    if metric in ("co2e", "co2e_operational") and basis not in fp[BASIS].values:
-        raise KeyError(f"the footprint has no basis {basis!r}; bases: {list(fp[BASIS].values)}")
-    op = t["co2e_operational"].sel({BASIS: basis}, drop=True) / 1e6
-    value = {"co2e": lambda: op + t["co2e_embodied"] / 1e6, "co2e_operational": lambda: op,
-             "co2e_embodied": lambda: t["co2e_embodied"] / 1e6, "energy": lambda: t["energy"],
-             "energy_it": lambda: t["energy_it"], "water": lambda: t["water"]}[metric]()
-    value = value.drop_attrs() if hasattr(value, "drop_attrs") else value
-    if METHODOLOGY in fp.dims and METHODOLOGY not in value.dims:
-        # compare() keeps a variable equal in every methodology without the dimension
-        value = value.expand_dims({METHODOLOGY: fp[METHODOLOGY].values})
-    value.attrs = {"units": METRICS[metric][0], "long_name": METRICS[metric][1]}
-    return value if METHODOLOGY in value.dims else float(value)
 
 
 # --------------------------------------------------------------------------------------------- sweeps
@@ -403,13 +295,6 @@ def tornado(usage, base: str | Methodology = "carbonlab", ranges: dict | None = 
 
 # --------------------------------------------------------------------------------------------- waterfall
 
-def _stage_of(param: str) -> str:
-    for stage, params in STAGE_PARAMETERS.items():
-        if param in params:
-            return stage
-    return "other"
-
-
 def shapley_changes(factors, value):
     r"""Shapley split of a change over the factors that cause it.
 
@@ -446,14 +331,62 @@ def shapley_changes(factors, value):
     out = {}
     for f in factors:
         acc = 0.0
-        for subset, total in value.items():
+        for subset, outcome in value.items():
             if f in subset:
                 continue
             weight = math.factorial(len(subset)) * math.factorial(k - len(subset) - 1) / math.factorial(k)
             grown = tuple(x for x in factors if x in subset or x == f)
-            acc = acc + weight * (value[grown] - total)
+            acc = acc + weight * (value[grown] - outcome)
         out[f] = acc
     return out
+
+
+def _changes_by_stage(start: Methodology, end: Methodology) -> dict[str, dict[str, tuple]]:
+    """The parameters that differ (``bases`` aside), ``name -> (start value, end value)``, by stage of the chain.
+
+    Every stage of :data:`STAGE_PARAMETERS` is a key, in the order of the chain, and ``other`` too when a
+    parameter belongs to none of them.
+    """
+    a, b = start.parameters(), end.parameters()
+    changed = {p: (a[p], b[p]) for p in a if p != "bases" and a[p] != b[p]}
+    stages = list(STAGE_PARAMETERS) + (["other"] if any(stage_of(p) == "other" for p in changed) else [])
+    return {s: {p: v for p, v in changed.items() if stage_of(p) == s} for s in stages}
+
+
+def _switched(start: Methodology, by_stage: dict, stages: tuple, basis: str) -> Methodology:
+    """``start`` with the end values of ``stages``, computing ``basis`` only (id ``start+stage+...``)."""
+    kw = {p: v[1] for s in stages for p, v in by_stage[s].items()}
+    kw = {k: tuple(v) if isinstance(v, list) else v for k, v in kw.items()}
+    return start.replace(id="+".join(("start",) + tuple(stages)), bases=(basis,), **kw)
+
+
+def _every_subset(differ: list) -> list[tuple]:
+    """Every subset of the stages that differ, each in the order of the chain (what Shapley needs)."""
+    return [s for n in range(len(differ) + 1) for s in itertools.combinations(differ, n)]
+
+
+def _prefixes(differ: list) -> list[tuple]:
+    """The stages that differ switched one after the other, in the order of the chain."""
+    return [tuple(differ[:i]) for i in range(len(differ) + 1)]
+
+
+def _sequential_changes(differ: list, value: dict) -> dict:
+    """Each stage's change when the stages are switched in the order of the chain: total after minus before."""
+    return {s: value[tuple(differ[: i + 1])] - value[tuple(differ[:i])] for i, s in enumerate(differ)}
+
+
+#: How :func:`decompose` splits a difference: method -> (stage subsets to evaluate, changes from their totals).
+_DECOMPOSITIONS = {"shapley": (_every_subset, shapley_changes), "sequential": (_prefixes, _sequential_changes)}
+
+
+def _waterfall_rows(start: Methodology, end: Methodology, by_stage: dict, ends: tuple[float, float],
+                    change: dict, units: str) -> list[dict]:
+    """Rows of :func:`decompose`: the start total, one change per stage, the end total."""
+    rows = [dict(step=f"start: {start.id}", kind="total", value=ends[0], parameters="", units=units)]
+    rows += [dict(step=s, kind="change", value=change[s], units=units,
+                  parameters="; ".join(f"{p}: {v[0]} -> {v[1]}" for p, v in by_stage[s].items())) for s in by_stage]
+    rows.append(dict(step=f"end: {end.id}", kind="total", value=ends[1], parameters="", units=units))
+    return rows
 
 
 def decompose(usage, start: str | Methodology, end: str | Methodology, *, metric: str = "co2e",
@@ -484,38 +417,18 @@ def decompose(usage, start: str | Methodology, end: str | Methodology, *, metric
         ``parameters`` (what the stage changes, ``name: a -> b``) and
         ``units``.  Stages that do not differ have a change of 0.
     """
-    if method not in ("shapley", "sequential"):
-        raise ValueError(f"method must be 'shapley' or 'sequential', not {method!r}")
+    if method not in _DECOMPOSITIONS:
+        raise ValueError(f"method must be {' or '.join(map(repr, _DECOMPOSITIONS))}, not {method!r}")
     start, end = get_methodology(start), get_methodology(end)
-    a, b = start.parameters(), end.parameters()
-    changed = {p: (a[p], b[p]) for p in a if p != "bases" and a[p] != b[p]}
-    stages = list(STAGE_PARAMETERS) + (["other"] if any(_stage_of(p) == "other" for p in changed) else [])
-    by_stage = {s: {p: v for p, v in changed.items() if _stage_of(p) == s} for s in stages}
-    differ = [s for s in stages if by_stage[s]]
-
-    def variant(switched) -> Methodology:
-        kw = {p: v[1] for s in switched for p, v in by_stage[s].items()}
-        kw = {k: tuple(v) if isinstance(v, list) else v for k, v in kw.items()}
-        return start.replace(id="+".join(("start",) + tuple(switched)), bases=(basis,), **kw)
-
-    if method == "shapley":
-        subsets = [s for n in range(len(differ) + 1) for s in itertools.combinations(differ, n)]
-    else:
-        subsets = [tuple(differ[:i]) for i in range(len(differ) + 1)]
-    values = evaluate(usage, [variant(s) for s in subsets], metric=metric, basis=basis)
-    value = {s: float(values[variant(s).id]) for s in subsets}
-    change = dict.fromkeys(stages, 0.0)
-    if method == "shapley":
-        change.update(shapley_changes(differ, value))
-    else:
-        for i, s in enumerate(differ):
-            change[s] = value[tuple(differ[: i + 1])] - value[tuple(differ[:i])]
+    by_stage = _changes_by_stage(start, end)
+    differ = [s for s, params in by_stage.items() if params]
+    subsets, changes = _DECOMPOSITIONS[method]
+    switched = {s: _switched(start, by_stage, s, basis) for s in subsets(differ)}
+    values = evaluate(usage, list(switched.values()), metric=metric, basis=basis)
+    value = {s: float(values[m.id]) for s, m in switched.items()}
+    change = {**dict.fromkeys(by_stage, 0.0), **changes(differ, value)}
     units = values.attrs["units"]
-    rows = [dict(step=f"start: {start.id}", kind="total", value=value[()], parameters="", units=units)]
-    rows += [dict(step=s, kind="change", value=change[s], units=units,
-                  parameters="; ".join(f"{p}: {v[0]} -> {v[1]}" for p, v in by_stage[s].items())) for s in stages]
-    rows.append(dict(step=f"end: {end.id}", kind="total", value=value[tuple(differ)], parameters="", units=units))
-    out = pd.DataFrame(rows)
+    out = pd.DataFrame(_waterfall_rows(start, end, by_stage, (value[()], value[tuple(differ)]), change, units))
     out.attrs = {"start": start.id, "end": end.id, "metric": metric, "basis": basis, "method": method,
                  "units": units}
     return out

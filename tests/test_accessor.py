@@ -24,10 +24,10 @@ def fp():
 
 # method -> (module, function, args, kwargs the method is called with, args/kwargs the function must receive)
 DELEGATIONS = [
-    ("summary", "carbonlab.footprint", "summary", (), {}, (), {}),
-    ("totals", "carbonlab.sensitivity", "totals", ("region",), {"freq": None}, ("region",), {"freq": None}),
-    ("total", "carbonlab.sensitivity", "total", ("water",), {}, ("water",), {"basis": None}),
-    ("to_tidy", "carbonlab.footprint", "to_tidy", ("D",), {}, ("D",), {}),
+    ("summary", "carbonlab.tables", "summary", (), {}, (), {}),
+    ("totals", "carbonlab.tables", "totals", ("region",), {"freq": None}, ("region",), {"freq": None}),
+    ("total", "carbonlab.tables", "total", ("water",), {}, ("water",), {"basis": None}),
+    ("to_tidy", "carbonlab.tables", "to_tidy", ("D",), {}, ("D",), {}),
     ("rerun", "carbonlab.sensitivity", "rerun", ("carbonlab_6y",), {}, ("carbonlab_6y",), {}),
     ("heatmap", "carbonlab.plot.footprint", "region_hour_heatmap", (), {"basis": "location_marginal"}, (),
      {"basis": "location_marginal", "ax": None}),

@@ -96,7 +96,7 @@ def test_cube_of_another_coefficient_set_is_refused(usage):
 
 def test_custom_stage_callable(usage):
     def double_pue(ds, m):
-        out, notes = carbonlab.footprint.FACILITY_MODELS["pue"](ds, m)
+        out, notes = carbonlab.stages.facility_pue(ds, m)
         return {"pue": out["pue"] * 2, "energy": out["energy"] * 2}, notes + ["doubled"]
     m = carbonlab.methodology("carbonlab")
     ref = FootprintChain(m).run(usage_cube(usage, m.coefficient_set))

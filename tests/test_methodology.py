@@ -49,8 +49,17 @@ def test_provenance_is_json_and_complete():
     assert "cloudcarbonfootprint" in prov["references"]
 
 
-def test_choices_match_registries():
-    from carbonlab import footprint
-    from carbonlab import signals as intensity
-    assert set(CHOICES["grid_source"]) == set(intensity.SOURCES)
-    assert set(CHOICES["embodied_model"]) == set(footprint.EMBODIED_MODELS)
+def test_every_parameter_belongs_to_one_stage():
+    # each stage is declared once (carbonlab.stages): its selector's choices are its models, and every
+    # methodology parameter (metadata and the bases aside) is read by exactly one stage
+    from dataclasses import fields
+
+    from carbonlab.stages import STAGES
+    for s in STAGES:
+        if s.selector:
+            assert set(s.choices[s.selector]) == set(s.models), s.name
+    params = {f.name for f in fields(Methodology)} - {"id", "version", "description", "references", "assumed",
+                                                      "bases"}
+    owners = {p: [s.name for s in STAGES if p in s.parameters] for p in params}
+    assert all(len(o) == 1 for o in owners.values()), owners
+    assert set(CHOICES) <= params

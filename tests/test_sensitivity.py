@@ -1,4 +1,4 @@
-"""Methodology studies: totals, sweeps, one-at-a-time sensitivity and the decomposition of a difference.
+"""Methodology studies: sweeps, one-at-a-time sensitivity and the decomposition of a difference.
 
 Expected values are independent recomputations: SCI's M = TE x TiR / EL (so embodied scales as 1/EL,
 EMBODIED.md section 1: 4 years gives 1.5 x the 6-year charge), separate ``estimate`` runs of each variant, and
@@ -39,33 +39,6 @@ def usage():
 def co2e_t(fp, basis="location_average"):
     """Independent total: operational on one basis plus embodied, grams to tonnes."""
     return float(fp["co2e_operational"].sel(basis=basis).sum() + fp["co2e_embodied"].sum()) / 1e6
-
-
-def test_totals_by_dimension(usage):
-    fp = carbonlab.estimate(usage, "carbonlab")
-    t = carbonlab.totals(fp, by="region")
-    assert t["co2e_operational"].dims == ("region", "basis")
-    xr.testing.assert_allclose(t["co2e_embodied"], fp["co2e_embodied"].sum(["time", "service"]).drop_attrs(),
-                               rtol=1e-12, check_dim_order=False)
-    assert t["energy"].attrs["units"] == "kWh" and t["co2e_embodied"].attrs["units"] == "g"
-    by_comp = carbonlab.totals(fp, by=["component"])
-    assert float(by_comp["energy_it"].sum()) == pytest.approx(float(fp["energy_it"].sum()), rel=1e-12)
-    daily = carbonlab.totals(fp, by="time", freq="D")
-    assert daily.sizes["time"] == 1
-    with pytest.raises(KeyError, match="account"):
-        carbonlab.totals(fp, by="account")
-
-
-def test_total_metrics(usage):
-    fp = carbonlab.estimate(usage, "carbonlab")
-    assert carbonlab.total(fp) == pytest.approx(co2e_t(fp), rel=1e-12)
-    assert carbonlab.total(fp, basis="location_marginal") == pytest.approx(co2e_t(fp, "location_marginal"))
-    assert carbonlab.total(fp, "water") == pytest.approx(float(fp["water"].sum()), rel=1e-12)
-    assert carbonlab.total(fp, "energy") == pytest.approx(float(fp["energy"].sum()), rel=1e-12)
-    with pytest.raises(KeyError, match="metric"):
-        carbonlab.total(fp, "co2")
-    with pytest.raises(KeyError, match="basis"):
-        carbonlab.total(fp, basis="market")
 
 
 def test_sweep_amortization_is_one_over_years(usage):
@@ -184,14 +157,6 @@ def test_decompose_water_metric(usage):
     assert table[["coefficients", "PUE", "grid", "embodied"]].abs().sum() == 0
 
 
-def test_total_of_a_comparison_keeps_missing_bases_missing(usage):
-    cmp = carbonlab.compare(usage, ["ccf", "carbonlab"])
-    marginal = carbonlab.total(cmp, "co2e_operational", basis="location_marginal")
-    assert np.isnan(float(marginal.sel(methodology="ccf")))           # CCF computes location_average only
-    assert float(marginal.sel(methodology="carbonlab")) == pytest.approx(
-        float(carbonlab.estimate(usage, "carbonlab")["co2e_operational"].sel(basis="location_marginal").sum()) / 1e6)
-
-
 def test_tornado_records_alternatives_the_base_cannot_take(usage):
     # CCF's factor tables have no marginal rates: with the marginal basis, that alternative is not available
     table = carbonlab.tornado(usage, "carbonlab", {"grid_source": ("ccf_factors",),
@@ -206,13 +171,3 @@ def test_tornado_records_alternatives_the_base_cannot_take(usage):
     moved = co2e_t(carbonlab.estimate(usage, m), "location_marginal")
     assert moved in (pytest.approx(row["low"]), pytest.approx(row["high"]))
     assert row["base_value"] == "base" and row["not_available"] == ""
-
-
-def test_total_of_a_comparison_has_every_methodology(usage):
-    # operational emissions do not depend on amortisation; compare() still puts them on the dimension
-    cmp = carbonlab.compare(usage, ["carbonlab", "carbonlab_6y"])
-    assert "methodology" in cmp["co2e_operational"].dims
-    op = carbonlab.total(cmp, "co2e_operational")
-    assert list(op["methodology"].values) == ["carbonlab", "carbonlab_6y"]
-    assert float(op[0]) == float(op[1]) == pytest.approx(
-        float(carbonlab.estimate(usage, "carbonlab")["co2e_operational"].sel(basis="location_average").sum()) / 1e6)

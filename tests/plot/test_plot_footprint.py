@@ -1,22 +1,14 @@
-"""Figures: what they draw is the footprint's numbers; every axis has units; every figure has a caption."""
+"""Figures of a Footprint (:mod:`carbonlab.plot.footprint`): what they draw is the footprint's numbers; every axis
+has units; every figure has a caption."""
 
 from __future__ import annotations
 
-import re
+import numpy as np
+import pytest
+from plot_helpers import check_labels, close_figures  # noqa: F401  (close_figures: autouse fixture)
 
-import matplotlib
-
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-
-import carbonlab  # noqa: E402
-from carbonlab import plot  # noqa: E402
-from carbonlab.plot import compare as plot_compare
-
-UNIT = re.compile(r"\[[^\]]+\]")
+import carbonlab
+from carbonlab import plot
 
 
 @pytest.fixture(scope="module")
@@ -27,25 +19,6 @@ def usage(hourly_vm_disk):
 @pytest.fixture(scope="module")
 def fp(usage):
     return carbonlab.estimate(usage, "carbonlab")
-
-
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
-
-
-def check_labels(fig):
-    """Every axis that shows numbers has a unit in brackets; the figure has a caption naming its sources."""
-    for ax in fig.axes:
-        if ax.get_label() == "<colorbar>":
-            assert UNIT.search(ax.get_ylabel() or ax.get_xlabel()), "colorbar without unit"
-            continue
-        for label, ticks in ((ax.get_xlabel(), ax.get_xticklabels()), (ax.get_ylabel(), ax.get_yticklabels())):
-            numeric = all(re.fullmatch(r"[\-−]?[\d.,]+(e[\-−+]?\d+)?", t.get_text() or "0") for t in ticks)
-            if numeric and ticks:
-                assert UNIT.search(label), f"axis {label!r} without unit"
-    assert fig.texts and len(fig.texts[-1].get_text()) > 30, "no caption"
 
 
 def test_heatmap_is_the_operational_emissions(fp):
@@ -84,44 +57,19 @@ def test_world_map(fp):
     assert len(fig.axes[0].collections[0].get_offsets()) == len(placed)
 
 
-def test_methodology_bars(usage):
-    cmp = carbonlab.compare(usage, ["ccf", "carbonlab", "carbonlab_6y"])
-    fig = plot_compare.methodology_bars(cmp)
-    check_labels(fig)
-    patches = fig.axes[0].patches
-    tops = [patches[i].get_height() + patches[i + 3].get_height() for i in range(3)]
-    np.testing.assert_allclose(tops, carbonlab.total(cmp, basis="location_average").values, rtol=1e-12)
-    # ccf has no marginal basis: its operational bar is missing and marked n/a
-    fig = plot_compare.methodology_bars(cmp, basis="location_marginal")
-    assert "n/a" in [t.get_text() for t in fig.axes[0].texts]
 
+def test_axis_units_are_the_registry_units(fp):
+    # g of CO2e shown in kg, kWh in MWh: the labels name the unit the values were converted to, exactly
+    from carbonlab.core.schema import VARIABLES
+    from carbonlab.plot import _figure
 
-def test_sweep_tornado_waterfall(usage):
-    sw = carbonlab.sweep(usage, "carbonlab", "amortization_years", [3, 4, 6, 8])
-    fig = plot_compare.sweep_plot(sw, "amortization_years")
-    check_labels(fig)
-    np.testing.assert_allclose(fig.axes[0].lines[0].get_ydata(), carbonlab.total(sw).values)
-    assert "[year]" in fig.axes[0].get_xlabel()
-    fig = plot_compare.sweep_plot(carbonlab.sweep(usage, "carbonlab", "pue_source", ["ccf", "region", "fleet"]),
-                                  "pue_source")
-    check_labels(fig)
-
-    table = carbonlab.tornado(usage, "carbonlab", {"amortization_years": (3.0, 8.0), "pue_source": ("ccf",)})
-    fig = plot_compare.tornado_plot(table)
-    check_labels(fig)
-    bars = fig.axes[0].patches
-    n = len(table)
-    lows = sorted(b.get_x() + b.get_width() for b in bars[:n])
-    np.testing.assert_allclose(lows, sorted(table["low"]), rtol=1e-12)
-
-    w = carbonlab.decompose(usage, "ccf", "carbonlab")
-    fig = plot_compare.waterfall_plot(w)
-    check_labels(fig)
-    bars = fig.axes[0].patches
-    assert bars[-1].get_height() == pytest.approx(w["value"].iloc[-1])
-    # each change starts where the previous cumulative total ended
-    level = w["value"].iloc[0]
-    for bar, value in zip(bars[1:-1], w["value"].iloc[1:-1]):
-        assert bar.get_y() == pytest.approx(level) and bar.get_height() == pytest.approx(value)
-        level += value
-    assert level == pytest.approx(w["value"].iloc[-1], rel=1e-9)
+    colorbar = plot.region_hour_heatmap(fp).axes[1]
+    assert colorbar.get_ylabel() == f"{VARIABLES['co2e_operational']['long_name']} [kg]"
+    assert plot.stacked_by_component(fp).axes[0].get_ylabel() == "IT energy [MWh]"
+    fig = plot.world_map(fp)
+    assert fig.axes[1].get_ylabel() == f"grid carbon intensity [{VARIABLES['grid_intensity']['units']}]"
+    assert fig.texts[-1].get_text().startswith("carbonlab footprint, methodology 'carbonlab'")
+    assert plot.world_map().texts[-1].get_text().startswith(f"carbonlab {carbonlab.__version__}.")
+    assert _figure.in_unit(1.5e6, "co2e_embodied", "t") == 1.5
+    with pytest.raises(ValueError, match="no exact scale"):
+        _figure.label("energy", "t")

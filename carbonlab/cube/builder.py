@@ -52,47 +52,24 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from carbonlab.datasets import hardware
 from carbonlab.core import schema, units
 from carbonlab.core.schema import ACCOUNT, REGION, SERVICE, TIME, UNATTRIBUTED
+from carbonlab.cube.contributions import CONTRIBUTIONS, COST, KIND_TOTALS, VARIABLES, Placed
+from carbonlab.cube.span import BillSpan
+from carbonlab.datasets import hardware
 
 HOUR_NS = 3_600_000_000_000
 _NAT = np.iinfo(np.int64).min
 
-#: Cube variables and the usage kind that feeds each.
-CUBE_VARIABLES = {
-    "compute": ("vcpu_hours", "cpu_energy_idle", "cpu_energy_span_measured", "cpu_energy_span_unmeasured",
-                "memory_extra_gb_hours", "instance_hours", "embodied_reserved", "vcpu_hours_unknown_platform"),
-    "gpu": ("gpu_hours", "gpu_energy_idle", "gpu_energy_span_measured", "gpu_energy_span_unmeasured"),
-    "memory": ("memory_gb_hours", "memory_gb_hours_replicated"),
-    "storage": ("storage_ssd_tb_hours", "storage_hdd_tb_hours",
-                "storage_ssd_tb_hours_replicated", "storage_hdd_tb_hours_replicated"),
-    "network": ("network_gb",),
-}
-
-#: Which variable of the cube holds each kind's canonical quantity (conservation).
-KIND_TOTALS = {
-    "compute": ("vcpu_hours",),
-    "gpu": ("gpu_hours",),
-    "memory": ("memory_gb_hours",),
-    "storage": ("storage_ssd_tb_hours", "storage_hdd_tb_hours"),
-    "network": ("network_gb",),
-}
-
-_VARS = [v for vs in CUBE_VARIABLES.values() for v in vs]
+_VARS = VARIABLES
 _VI = {v: i for i, v in enumerate(_VARS)}
-#: Placed-cost variable (not a physical quantity; used by the unattributed cost-ratio estimate).
-_COST = "cost_attributed"
+_COST = COST
 _FIXED_REASONS = ["unknown kind", "missing quantity", "invalid period", "missing region", "unit not convertible",
                   "invalid period (longer than 366 days)"]
 #: Longest period one usage record may cover (a year, leap day included); longer ones are unattributed.
 MAX_RECORD_NS = 366 * 24 * HOUR_NS
-#: Usage whose months are separated from the months holding most of the bill by a gap longer than this is
-#: "outside the bill's span": an error naming the record, or (lenient) unattributed.
-FAR_GAP_MONTHS = 24
 #: Largest usage cube built without asking (all variables, float64); ``max_cube_bytes`` changes it. [B]
 MAX_CUBE_BYTES = 4 * 2**30
-OUTSIDE_SPAN = "period outside the bill's span (lenient)"
 
 
 def _codes(col: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -108,11 +85,6 @@ def _ns(col: pd.Series) -> np.ndarray:
     if values.tz is None:
         values = values.tz_localize("UTC")
     return values.tz_convert("UTC").as_unit("ns").asi8
-
-
-def _days_in_month(ns: np.ndarray) -> np.ndarray:
-    m = ns.view("M8[ns]").astype("M8[M]")
-    return ((m + 1).astype("M8[D]") - m.astype("M8[D]")).astype(np.int64).astype(float)
 
 
 def _spread(start_ns: np.ndarray, end_ns: np.ndarray):
@@ -170,9 +142,7 @@ class CubeBuilder:
         self.exchange_rates = (None if exchange_rates is None else
                                {str(k).strip().upper(): float(v) for k, v in exchange_rates.items()})
         self._currencies: set[str] = set()
-        self._months: dict[int, int] = {}                 # month (since 1970-01) -> placed records
-        self._month_first: dict[int, tuple] = {}          # month -> (file, row) of its first record
-        self._month_groups: dict[tuple, int] = {}         # (month, provider, service, kind) -> records
+        self._span = BillSpan()
         self.embodied_model = embodied_model
         self._embodied_assumed: set[str] = set()
         self.account = account
@@ -261,8 +231,8 @@ class CubeBuilder:
             idx = np.flatnonzero(cand & (pair == p))
             try:
                 if u_name == "GB-Mo" and k_name in ("storage", "memory"):
-                    qty[idx] = (raw[idx] / units.KILO * units.HOURS_PER_DAY * _days_in_month(start[idx])
-                                * units.KILO / units.CANONICAL[k_name][2])
+                    qty[idx] = (units.gb_month_to_tb_hours(raw[idx], start[idx]) * units.KILO
+                                / units.CANONICAL[k_name][2])
                 else:
                     qty[idx] = raw[idx] * units.conversion_factor(u_name, k_name)
             except (ValueError, KeyError, TypeError):
@@ -270,7 +240,7 @@ class CubeBuilder:
         ok = reason < 0
         self.records_negative += int((ok & (raw < 0)).sum())
         if ok.any():
-            self._count_months(t, ok, start, prov_c, prov_u, svc_c, svc_u, kind_c, kind_u)
+            self._span.count(t, ok, start, (prov_c, prov_u), (svc_c, svc_u), (kind_c, kind_u))
         self._add_unattributed(~ok, reason, note_u, svc_c, svc_u, kind_c, kind_u, unit_c, unit_u, raw, cost,
                                prov_c, prov_u)
         if ok.any():
@@ -299,24 +269,6 @@ class CubeBuilder:
             raise ValueError(f"{self.name}: {what} (exchange_rates gives {sorted(self.exchange_rates)})")
         rate = np.array([float(self.exchange_rates[str(c).strip().upper()]) for c in cur_u] + [1.0])
         return cost * rate[cur_c]
-
-    def _count_months(self, t, ok, start, prov_c, prov_u, svc_c, svc_u, kind_c, kind_u) -> None:
-        """Placed records per calendar month (and per provider, service, kind), for the bill's span."""
-        month = start[ok].view("M8[ns]").astype("M8[M]").astype(np.int64)
-        inv, uniq = pd.factorize(month, sort=True)
-        counts = np.bincount(inv)
-        first = np.zeros(len(uniq), dtype=np.int64)
-        first[inv[::-1]] = np.arange(len(inv))[::-1]            # first record of each month
-        rows = np.flatnonzero(ok)
-        files, source_rows = t["source_file"].to_numpy(), t["source_row"].to_numpy()
-        for j, mo in enumerate(np.asarray(uniq, dtype=np.int64).tolist()):
-            self._months[mo] = self._months.get(mo, 0) + int(counts[j])
-            self._month_first.setdefault(mo, (str(files[rows[first[j]]]), int(source_rows[rows[first[j]]])))
-        key = pd.DataFrame({"m": month, "p": prov_c[ok], "s": svc_c[ok], "k": kind_c[ok]}).value_counts()
-        names = (lambda u, c: str(u[c]) if c >= 0 else "(none)")
-        for (mo, p, sv, k), n in key.items():
-            g = (int(mo), names(prov_u, p), names(svc_u, sv), names(kind_u, k))
-            self._month_groups[g] = self._month_groups.get(g, 0) + int(n)
 
     def _add_unattributed(self, bad, reason, note_u, svc_c, svc_u, kind_c, kind_u, unit_c, unit_u, raw, cost,
                           prov_c, prov_u):
@@ -348,17 +300,18 @@ class CubeBuilder:
 
     def _add_placed(self, t, ok, qty, cost, start, end, kind_c, kid, reg_c, reg_u, prov_c, prov_u, svc_c, svc_u):
         idx = np.flatnonzero(ok)
-        m = len(idx)
-        q = qty[idx]
-        kc = kind_c[idx]
-        rf = np.nan_to_num(t["replication"].to_numpy(dtype=float)[idx], nan=1.0) if "replication" in t \
-            else np.ones(m)
-        util = t["utilization"].to_numpy(dtype=float)[idx] if "utilization" in t else np.full(m, np.nan)
-        contrib = {}  # variable -> (row positions within idx, values)
+        self._register_regions(reg_c[idx], reg_u, prov_c[idx], prov_u)
+        contrib = self._contributions(t, idx, qty[idx], kind_c[idx], kid, prov_c[idx], prov_u)
+        contrib[_COST] = (np.arange(len(idx)), cost[idx])
+        rec, hour, frac = _spread(start[idx], end[idx])
+        r_g = self._global(self._regions, reg_u, reg_c[idx])[reg_c[idx]]
+        s_g = self._global(self._services, svc_u, svc_c[idx])[svc_c[idx]]
+        a_g = self._account_index(t, idx)
+        self._add_cells(contrib, rec, hour, frac, r_g, s_g, a_g, len(idx))
 
-        # regions: check one provider per region, register them
-        rp_code = reg_c[idx] * (len(prov_u) + 1) + (prov_c[idx] + 1)
-        rp = np.flatnonzero(np.bincount(rp_code))
+    def _register_regions(self, reg_c, reg_u, prov_c, prov_u) -> None:
+        """Register the chunk's regions with their provider (a region code belongs to one provider)."""
+        rp = np.flatnonzero(np.bincount(reg_c * (len(prov_u) + 1) + (prov_c + 1)))
         for r, p in zip(*np.divmod(rp, len(prov_u) + 1)):
             p = p - 1
             rname, pname = str(reg_u[r]), str(prov_u[p]) if p >= 0 else "unknown"
@@ -368,65 +321,35 @@ class CubeBuilder:
                 self._region_provider.append(pname)
             elif self._region_provider[gi] != pname:
                 raise ValueError(f"{self.name}: region code {rname!r} is used by two providers")
-        it_c, it_u = _codes(t["instance_type"]) if "instance_type" in t else (np.full(len(t), -1), np.array([]))
-        for k, fn, prefix, hours_var in (("compute", hardware.compute_coefficients, "cpu", "vcpu_hours"),
-                                         ("gpu", hardware.gpu_coefficients, "gpu", "gpu_hours")):
-            sel = np.flatnonzero(kc == kid.get(k, -2))
-            if not len(sel):
-                continue
-            rows = idx[sel]
-            pk = prov_c[rows] * (len(it_u) + 1) + (it_c[rows] + 1)
-            inv, uniq = pd.factorize(pk)
-            up, ui = np.divmod(np.asarray(uniq, dtype=np.int64), len(it_u) + 1)
-            coef = self._coefficients(fn, np.array([str(prov_u[p]) for p in up], dtype=object),
-                                      np.array([str(it_u[i - 1]) if i > 0 else None for i in ui], dtype=object))
-            get = {c: coef[c].to_numpy(dtype=float)[inv] for c in coef.columns if c not in ("gpu_model",)}
-            hours = q[sel] * rf[sel]
-            span = hours * (get["max_watts"] - get["min_watts"]) / 1000.0
-            u = util[sel]
-            measured = ~np.isnan(u)
-            contrib[hours_var] = (sel, q[sel])
-            contrib[f"{prefix}_energy_idle"] = (sel, hours * get["min_watts"] / 1000.0)
-            contrib[f"{prefix}_energy_span_measured"] = (sel, np.where(measured, span * np.where(measured, u, 0.0),
-                                                                        0.0))
-            contrib[f"{prefix}_energy_span_unmeasured"] = (sel, np.where(measured, 0.0, span))
-            if k == "compute":
-                known = get["known"].astype(bool)
-                inst_hours = np.nan_to_num(np.where(known, hours / get["vcpu"], 0.0))
-                contrib["instance_hours"] = (sel, inst_hours)
-                contrib["vcpu_hours_unknown_platform"] = (sel, np.where(known, 0.0, q[sel]))
-                contrib["memory_extra_gb_hours"] = (sel, inst_hours * get["memory_extra_gb"])
-                contrib["embodied_reserved"] = (sel, np.nan_to_num(inst_hours * get["embodied_kg"]
-                                                                   * get["resource_share"]))
-        sel = np.flatnonzero(kc == kid.get("memory", -2))
-        if len(sel):
-            contrib["memory_gb_hours"] = (sel, q[sel])
-            contrib["memory_gb_hours_replicated"] = (sel, q[sel] * rf[sel])
-        sel = np.flatnonzero(kc == kid.get("storage", -2))
-        if len(sel):
-            sc_c, sc_u = _codes(t["storage_class"])
-            hdd_code = [i for i, s in enumerate(sc_u) if str(s) == "hdd"]
-            hdd = sc_c[idx[sel]] == (hdd_code[0] if hdd_code else -2)
-            for cls, mask in (("ssd", ~hdd), ("hdd", hdd)):
-                s2 = sel[mask]
-                contrib[f"storage_{cls}_tb_hours"] = (s2, q[s2])
-                contrib[f"storage_{cls}_tb_hours_replicated"] = (s2, q[s2] * rf[s2])
-        sel = np.flatnonzero(kc == kid.get("network", -2))
-        if len(sel):
-            contrib["network_gb"] = (sel, q[sel])
-        contrib[_COST] = (np.arange(m), cost[idx])
 
-        # cells: spread over hours, then reduce to the occupied cells of this chunk
-        rec, hour, frac = _spread(start[idx], end[idx])
-        r_g = self._global(self._regions, reg_u, reg_c[idx])[reg_c[idx]]
-        s_g = self._global(self._services, svc_u, svc_c[idx])[svc_c[idx]]
-        if self.account:
-            a_c, a_u = _codes(t["account"])
-            a_u = np.append(a_u, "(none)")
-            a_c = np.where(a_c < 0, len(a_u) - 1, a_c)
-            a_g = self._global(self._accounts, a_u, a_c[idx])[a_c[idx]]
-        else:
-            a_g = np.zeros(m, dtype=np.int64)
+    def _contributions(self, t, idx, q, kc, kid, prov_c, prov_u) -> dict:
+        """Variable -> (positions within the placed records, values), kind by kind (:mod:`.contributions`)."""
+        m = len(idx)
+        it_c, it_u = _codes(t["instance_type"]) if "instance_type" in t else (np.full(len(t), -1), np.array([]))
+        sc = _codes(t["storage_class"]) if "storage_class" in t else (np.full(len(t), -1), np.array([]))
+        rf = np.nan_to_num(t["replication"].to_numpy(dtype=float)[idx], nan=1.0) if "replication" in t \
+            else np.ones(m)
+        util = t["utilization"].to_numpy(dtype=float)[idx] if "utilization" in t else np.full(m, np.nan)
+        placed = Placed(quantity=q, replication=rf, utilization=util, provider=(prov_c, prov_u),
+                        instance_type=(it_c[idx], it_u), storage_class=(sc[0][idx], sc[1]),
+                        coefficients=self._coefficients)
+        contrib = {}
+        for kind, fn in CONTRIBUTIONS.items():
+            sel = np.flatnonzero(kc == kid.get(kind, -2))
+            if len(sel):
+                contrib.update(fn(sel, placed))
+        return contrib
+
+    def _account_index(self, t, idx) -> np.ndarray:
+        if not self.account:
+            return np.zeros(len(idx), dtype=np.int64)
+        a_c, a_u = _codes(t["account"])
+        a_u = np.append(a_u, "(none)")
+        a_c = np.where(a_c < 0, len(a_u) - 1, a_c)
+        return self._global(self._accounts, a_u, a_c[idx])[a_c[idx]]
+
+    def _add_cells(self, contrib, rec, hour, frac, r_g, s_g, a_g, m) -> None:
+        """Spread the contributions over their hours and reduce them to the chunk's occupied cells."""
         hmin = int(hour.min())
         nr, ns, na = len(self._regions), len(self._services), max(len(self._accounts), 1)
         local = (((hour - hmin) * nr + r_g[rec]) * ns + s_g[rec]) * na + a_g[rec]
@@ -434,8 +357,7 @@ class CubeBuilder:
         if space <= 4 * len(local) + 1_000_000:
             present = np.bincount(local, minlength=space) > 0
             cells = np.flatnonzero(present)
-            lut = np.cumsum(present) - 1
-            inv = lut[local]
+            inv = (np.cumsum(present) - 1)[local]
         else:
             inv, cells = pd.factorize(local, sort=True)
             cells = np.asarray(cells, dtype=np.int64)
@@ -456,9 +378,7 @@ class CubeBuilder:
         rest = cells // na
         s_cell = rest % ns
         rest //= ns
-        r_cell = rest % nr
-        h_cell = rest // nr + hmin
-        self._parts.append((h_cell, r_cell, s_cell, a_cell, values))
+        self._parts.append((rest // nr + hmin, rest % nr, s_cell, a_cell, values))
         self._cells += nc
         if len(self._parts) > 1 and (self._cells > 4_000_000 or len(self._parts) >= 16):
             self._consolidate()
@@ -480,65 +400,22 @@ class CubeBuilder:
         self._cells = len(cells)
 
     # -- result --------------------------------------------------------------
-    def _span(self) -> tuple[int, int] | None:
-        """(first, last) month of the bill: the run of months, with gaps of at most
-        :data:`FAR_GAP_MONTHS`, that holds most placed records."""
-        months = sorted(self._months)
-        if not months:
-            return None
-        runs, start = [], 0
-        for i in range(1, len(months) + 1):
-            if i == len(months) or months[i] - months[i - 1] > FAR_GAP_MONTHS:
-                runs.append(months[start:i])
-                start = i
-        main = max(runs, key=lambda r: (sum(self._months[m] for m in r), -r[0]))
-        return main[0], main[-1]
-
     def _check_span(self) -> None:
         """Raise for usage far outside the bill's span or, lenient, move it to the unattributed table."""
-        span = self._span()
-        far = [m for m in sorted(self._months) if span and not span[0] <= m <= span[1]]
+        far, span = self._span.far(lenient=self.lenient)
         if not far:
-            return
-        month = lambda m: str(np.datetime64(m, "M"))  # noqa: E731
-        if not self.lenient:
-            file, row = self._month_first[far[-1] if far[-1] > span[1] else far[0]]
-            bad = far[-1] if far[-1] > span[1] else far[0]
-            raise ValueError(f"{file}: row {row}: its usage period ({month(bad)}) is more than {FAR_GAP_MONTHS} "
-                             f"months from the rest of the bill ({month(span[0])} to {month(span[1])}): a typo in "
-                             f"its dates? ({sum(self._months[m] for m in far)} record(s) outside the bill's span; "
-                             "lenient=True leaves them unattributed)")
-        self._consolidate_all()
-        h, r, s, a, v = self._parts[0]
-        lo = np.datetime64(span[0], "M").astype("M8[h]").astype(np.int64)
-        hi = np.datetime64(span[1] + 1, "M").astype("M8[h]").astype(np.int64)
-        out = (h < lo) | (h >= hi)
-        cells = pd.DataFrame({"r": r[out], "s": s[out], "cost": v[out, len(_VARS)],
-                              **{k: sum(v[out, _VI[x]] for x in xs) for k, xs in KIND_TOTALS.items()}})
-        services = list(self._services)
-        for (ri, si), row in cells.groupby(["r", "s"]).sum().iterrows():
-            provider, service = self._region_provider[ri], str(services[si])
-            kinds = [k for k in KIND_TOTALS if row[k] != 0]
-            for k in kinds:
-                self._outside(service, k, provider)[0] += float(row[k])
-            # the cost of a cell is not split by kind: it goes with the cell's only kind, else with "(several)"
-            self._outside(service, kinds[0] if len(kinds) == 1 else "(several)", provider)[1] += float(row["cost"])
-        for (mo, provider, service, kind), n in self._month_groups.items():
-            if mo in far:
-                self._outside(service, kind, provider)[2] += n
-                self.records_unattributed += n
-        self._parts = [(h[~out], r[~out], s[~out], a[~out], v[~out])]
-        self._cells = int((~out).sum())
-
-    def _outside(self, service: str, kind: str, provider: str) -> list:
-        unit = units.CANONICAL[kind][1] if kind in units.CANONICAL else "(several)"
-        return self._unattributed.setdefault((service, kind, unit, OUTSIDE_SPAN, provider), [0.0, 0.0, 0])
-
-    def _consolidate_all(self) -> None:
-        if not self._parts:
             return
         if len(self._parts) > 1:
             self._consolidate()
+        keep, groups = self._span.outside(self._parts[0], far, span, list(self._services), self._region_provider)
+        for label, (q, c, n) in groups.items():
+            acc = self._unattributed.setdefault(label, [0.0, 0.0, 0])
+            acc[0] += q
+            acc[1] += c
+            acc[2] += n
+            self.records_unattributed += n
+        self._parts = [tuple(x[keep] for x in self._parts[0])]
+        self._cells = int(keep.sum())
 
     def finish(self) -> xr.Dataset:
         """The usage cube of everything added (see :func:`usage_cube`)."""
@@ -709,74 +586,3 @@ def _progress_bar(path: Path):
 def kind_totals(cube: xr.Dataset) -> dict[str, float]:
     """Total canonical quantity per kind held in the cube (for conservation checks)."""
     return {k: float(sum(cube[v].sum() for v in vs)) for k, vs in KIND_TOTALS.items()}
-
-
-#: Methods that estimate the unattributed usage of a Footprint (``carbonlab.estimate(..., unattributed=...)``).
-UNATTRIBUTED_MODELS = ("ccf_cost_ratio",)
-
-
-def ccf_cost_ratio(fp: xr.Dataset) -> dict[str, xr.DataArray]:
-    """Estimate the energy and emissions of unattributed usage by CCF's cost-ratio method.
-
-    Each unattributed group that is usage (not credits, taxes, fees or lines
-    excluded as double counting, see :data:`carbonlab.io.classify.NOT_ESTIMABLE`)
-    gets its cost times its provider's facility energy (and operational CO2e,
-    per basis) per unit of attributed cost.
-
-    Parameters
-    ----------
-    fp : xarray.Dataset
-        A Footprint (one methodology) with ``energy``, ``co2e_operational``,
-        ``cost_attributed`` and the ``unattributed`` table.
-
-    Returns
-    -------
-    dict of xarray.DataArray
-        ``unattributed_energy_estimate`` [kWh] on ``unattributed``;
-        ``unattributed_co2e_estimate`` [g] on (``unattributed``, ``basis``).
-
-    Notes
-    -----
-    .. math:: E_u = c_u \\, \\frac{\\sum_{p} E}{\\sum_{p} c}
-
-    CCF (``UnknownEstimator``, CCF.md §8.4) forms the ratio per pricing unit
-    over all known rows of a query, by cost for AWS and by usage amount for GCP
-    and Azure; its known-row "kWh" include embodied CO2e divided by the grid
-    factor.  carbonlab forms it per provider, by cost, from facility energy
-    only: the cube keeps cost by region, not by billing unit, and a usage-amount
-    ratio would mix units.  A provider with no attributed cost gives no
-    estimate (0), as CCF gives none without known rows.
-
-    References
-    ----------
-    Cloud Carbon Footprint, ``packages/core/src/unknown/UnknownEstimator.ts`` (commit b7a049c),
-    https://github.com/cloud-carbon-footprint/cloud-carbon-footprint, accessed 2026-11-22.
-    """
-    from carbonlab.io.classify import estimable
-
-    dim = UNATTRIBUTED
-    provider = fp["provider"]
-    other = [d for d in fp["energy"].dims if d != REGION]
-    energy = fp["energy"].sum(other).groupby(provider).sum()
-    cost = fp[_COST].sum([d for d in fp[_COST].dims if d != REGION]).groupby(provider).sum()
-    op = fp["co2e_operational"]
-    co2e = op.sum([d for d in op.dims if d not in (REGION, "basis")]).groupby(provider).sum()
-    safe = cost.where(cost != 0)
-    rows_p = fp[f"{dim}_provider"] if f"{dim}_provider" in fp else xr.full_like(fp[f"{dim}_cost"], "", dtype=object)
-    ok = xr.DataArray(estimable(fp[f"{dim}_reason"].values), dims=dim) & rows_p.isin(list(cost["provider"].values))
-    pick = {"provider": rows_p.where(ok, cost["provider"].values[0] if cost.sizes["provider"] else "")}
-    e_ratio = (energy / safe).fillna(0.0)
-    c_ratio = (co2e / safe).fillna(0.0)
-    c_u = fp[f"{dim}_cost"]
-    if cost.sizes.get("provider", 0) == 0:
-        e_est = xr.zeros_like(c_u)
-        c_est = xr.zeros_like(c_u) * xr.ones_like(op.isel({d: 0 for d in op.dims if d != "basis"}))
-    else:
-        e_est = (c_u * e_ratio.sel(pick, drop=True)).where(ok, 0.0)
-        c_est = (c_u * c_ratio.sel(pick, drop=True)).where(ok, 0.0)
-    c_est = c_est.drop_vars([c for c in c_est.coords if c not in c_est.dims])
-    e_est = e_est.drop_vars([c for c in e_est.coords if c not in e_est.dims])
-    return {"unattributed_energy_estimate": schema.set_attrs(e_est, "unattributed_energy_estimate",
-                                                             method="ccf_cost_ratio"),
-            "unattributed_co2e_estimate": schema.set_attrs(c_est.transpose(dim, ...), "unattributed_co2e_estimate",
-                                                           method="ccf_cost_ratio")}
